@@ -1,0 +1,28 @@
+#pragma once
+// The subcommands of `tumen`. Each takes its parsed options and returns the process exit code.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tumen::cli {
+
+struct RunArgs {
+  std::string scenario;
+  std::string output;  // empty: <scenario name>.h5
+  std::optional<std::uint64_t> replicates;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;  // 0: every CPU this process may use
+  std::vector<std::string> set;
+  std::string period;  // empty: the scenario's
+  int compression = 4;
+  bool force = false;
+  bool quiet = false;
+  std::string command_line;
+};
+
+int run_command(const RunArgs& args);
+int validate_command(const std::string& scenario, const std::vector<std::string>& set);
+int inspect_command(const std::string& path);
+
+}  // namespace tumen::cli

@@ -1,0 +1,75 @@
+#pragma once
+// A Scenario made ready to run: its timeline compiled into series, its network and route plans,
+// and the output periods. Built once per run and shared read-only by every replicate and thread.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "tumen/network.hpp"
+#include "tumen/run_description.hpp"
+#include "tumen/scenario.hpp"
+#include "tumen/timeline.hpp"
+
+namespace tumen {
+
+class Model {
+ public:
+  Model(Scenario scenario, Period period);
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+
+  [[nodiscard]] const Scenario& scenario() const { return *scenario_; }
+  [[nodiscard]] const Timeline& timeline() const { return *timeline_; }
+  [[nodiscard]] const Network& network() const { return *network_; }
+  [[nodiscard]] std::int32_t day_count() const { return scenario_->day_count(); }
+
+  [[nodiscard]] Period period() const { return period_; }
+  [[nodiscard]] const std::vector<std::int32_t>& period_start_days() const {
+    return period_starts_;
+  }
+  [[nodiscard]] std::size_t period_count() const { return period_starts_.size(); }
+  [[nodiscard]] std::uint32_t period_of(std::int32_t day) const {
+    return period_of_day_[static_cast<std::size_t>(day)];
+  }
+  [[nodiscard]] bool is_period_end(std::int32_t day) const {
+    return day + 1 == day_count() || period_of_day_[static_cast<std::size_t>(day) + 1] !=
+                                         period_of_day_[static_cast<std::size_t>(day)];
+  }
+  [[nodiscard]] bool is_month_start(std::int32_t day) const {
+    return month_start_[static_cast<std::size_t>(day)] != 0;
+  }
+
+  // Origins and their departure shares, in place order.
+  [[nodiscard]] const std::vector<std::uint32_t>& origins() const { return origins_; }
+  [[nodiscard]] const std::vector<double>& origin_shares() const { return origin_shares_; }
+  [[nodiscard]] const std::vector<double>& goal_weights() const { return goal_weights_; }
+  // Index of a destination place among network().destinations(), or -1.
+  [[nodiscard]] std::int32_t goal_of_place(std::uint32_t place) const {
+    return goal_of_place_[place];
+  }
+  [[nodiscard]] bool is_home(std::uint32_t place) const { return home_[place] != 0; }
+
+ private:
+  std::unique_ptr<const Scenario> scenario_;
+  std::unique_ptr<const Timeline> timeline_;
+  std::unique_ptr<const Network> network_;
+  Period period_;
+  std::vector<std::int32_t> period_starts_;
+  std::vector<std::uint32_t> period_of_day_;
+  std::vector<char> month_start_;
+  std::vector<std::uint32_t> origins_;
+  std::vector<double> origin_shares_;
+  std::vector<double> goal_weights_;
+  std::vector<std::int32_t> goal_of_place_;
+  std::vector<char> home_;
+};
+
+// The run's description for sinks: coordinates and provenance. `replicate_begin/end`, the seed,
+// the command line and the period are the caller's.
+[[nodiscard]] RunDescription describe(const Model& model, std::uint64_t seed,
+                                      std::uint64_t replicate_total, std::uint64_t replicate_begin,
+                                      std::uint64_t replicate_end);
+
+[[nodiscard]] const char* tumen_version();
+
+}  // namespace tumen

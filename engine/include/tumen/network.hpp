@@ -1,0 +1,68 @@
+#pragma once
+// The network of places and routes (a Boost.Graph compressed sparse row graph) and the route
+// plans derived from it: for every goal destination, the generalised cost of reaching it from
+// each place, computed by Dijkstra on the reversed graph. Plans are rebuilt only on the days
+// when the timeline opens or closes a route or changes its risk; between those days a plan is
+// shared, read-only, by every replicate.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "tumen/scenario.hpp"
+#include "tumen/timeline.hpp"
+
+namespace tumen {
+
+// Who can use which routes: people on their own cannot use broker-only routes; broker clients
+// can use every open route and travel with a lower detection hazard.
+enum class View : std::uint8_t { independent, brokered };
+inline constexpr std::size_t kViewCount = 2;
+
+struct RoutePlan {
+  std::int32_t first_day = 0;
+  std::size_t place_count = 0;
+  std::size_t goal_count = 0;
+  std::vector<double> cost_to_goal;  // [view][goal][place]; +inf where the goal is unreachable
+  std::vector<double> route_cost;    // [view][route]; +inf where the route cannot be used
+
+  [[nodiscard]] double cost(View v, std::size_t goal, std::uint32_t place) const {
+    return cost_to_goal[(static_cast<std::size_t>(v) * goal_count + goal) * place_count + place];
+  }
+  [[nodiscard]] double step_cost(View v, std::uint32_t route, std::size_t route_count) const {
+    return route_cost[static_cast<std::size_t>(v) * route_count + route];
+  }
+};
+
+class Network {
+ public:
+  Network(const Scenario& scenario, const Timeline& timeline);
+
+  // Routes leaving `place`, in ascending route index.
+  [[nodiscard]] std::span<const std::uint32_t> routes_from(std::uint32_t place) const {
+    return {out_routes_.data() + out_offsets_[place], out_routes_.data() + out_offsets_[place + 1]};
+  }
+  [[nodiscard]] std::uint32_t route_to(std::uint32_t route) const {
+    return scenario_.routes[route].to;
+  }
+  [[nodiscard]] const RoutePlan& plan_for(std::int32_t day) const;
+  [[nodiscard]] std::size_t plan_count() const { return plans_.size(); }
+  // Destination places, in place order; a goal is an index into this list.
+  [[nodiscard]] const std::vector<std::uint32_t>& destinations() const { return destinations_; }
+
+  // Daily detection hazard on a route on `day`, before any broker or bribe.
+  [[nodiscard]] double detection_hazard(std::uint32_t route, std::int32_t day) const;
+  [[nodiscard]] std::int32_t detection_constant_until(std::uint32_t route, std::int32_t day) const;
+
+ private:
+  RoutePlan build_plan(std::int32_t day) const;
+
+  const Scenario& scenario_;
+  const Timeline& timeline_;
+  std::vector<std::uint32_t> out_offsets_;
+  std::vector<std::uint32_t> out_routes_;
+  std::vector<std::uint32_t> destinations_;
+  std::vector<double> base_hazard_;  // -log(1 - detection_per_day)
+  std::vector<RoutePlan> plans_;     // ascending first_day
+};
+
+}  // namespace tumen

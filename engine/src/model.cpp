@@ -1,0 +1,94 @@
+#include "tumen/model.hpp"
+
+#include <cstdio>
+
+#include "tumen/rng.hpp"
+#include "tumen/vocabulary.hpp"
+
+namespace tumen {
+
+const char* tumen_version() {
+  return TUMEN_VERSION;
+}
+
+Model::Model(Scenario scenario, Period period)
+    : scenario_(std::make_unique<const Scenario>(std::move(scenario))),
+      timeline_(std::make_unique<const Timeline>(*scenario_)),
+      network_(std::make_unique<const Network>(*scenario_, *timeline_)),
+      period_(period) {
+  const std::int32_t days = day_count();
+  period_of_day_.resize(static_cast<std::size_t>(days));
+  month_start_.resize(static_cast<std::size_t>(days));
+  int last_key = -1;
+  for (std::int32_t d = 0; d < days; ++d) {
+    const Date date{scenario_->start.days_since_epoch + d};
+    month_start_[static_cast<std::size_t>(d)] = date.day_of_month() == 1 ? 1 : 0;
+    const int key = period == Period::day     ? d
+                    : period == Period::month ? date.year() * 12 + static_cast<int>(date.month())
+                                              : date.year();
+    if (key != last_key) {
+      period_starts_.push_back(d);
+      last_key = key;
+    }
+    period_of_day_[static_cast<std::size_t>(d)] =
+        static_cast<std::uint32_t>(period_starts_.size() - 1);
+  }
+
+  const auto& places = scenario_->places;
+  double total = 0.0;
+  for (std::uint32_t i = 0; i < places.size(); ++i) {
+    if (places[i].kind == PlaceKind::origin) {
+      origins_.push_back(i);
+      total += places[i].departure_weight;
+    }
+  }
+  for (const auto o : origins_) origin_shares_.push_back(places[o].departure_weight / total);
+  goal_of_place_.assign(places.size(), -1);
+  for (std::size_t g = 0; g < network_->destinations().size(); ++g) {
+    const auto place = network_->destinations()[g];
+    goal_of_place_[place] = static_cast<std::int32_t>(g);
+    goal_weights_.push_back(places[place].goal_weight);
+  }
+  for (const auto& p : places) home_.push_back(p.country == scenario_->home_country ? 1 : 0);
+}
+
+RunDescription describe(const Model& model, std::uint64_t seed, std::uint64_t replicate_total,
+                        std::uint64_t replicate_begin, std::uint64_t replicate_end) {
+  const Scenario& s = model.scenario();
+  RunDescription run;
+  run.tumen_version = tumen_version();
+  run.rng_scheme = rng::kRngScheme;
+  run.scenario_name = s.name;
+  run.scenario_hash = s.hash;
+  run.seed = seed;
+  run.replicate_total = replicate_total;
+  run.replicate_begin = replicate_begin;
+  run.replicate_end = replicate_end;
+  run.start_date = s.start.iso();
+  run.end_date = s.end.iso();
+  run.period = model.period();
+  run.period_start_days = model.period_start_days();
+  for (const auto& p : s.places) {
+    run.locations.push_back(p.name);
+    run.location_kinds.push_back(kPlaceKindNames[static_cast<std::size_t>(p.kind)]);
+    run.location_countries.push_back(p.country);
+  }
+  for (const auto d : model.network().destinations()) run.destinations.push_back(s.places[d].name);
+  run.events.assign(kEventNames.begin(), kEventNames.end());
+  run.states.assign(kStateNames.begin(), kStateNames.end());
+  run.sexes.assign(kSexNames.begin(), kSexNames.end());
+  for (std::size_t r = 0; r < s.routes.size(); ++r) run.routes.push_back(s.route_name(r));
+  run.years_abroad_max = kYearsAbroadMax;
+  run.scenario_files = s.files;
+  run.set_overrides = s.set_overrides;
+  for (std::size_t i = 0; i < kParamCount; ++i) {
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "%.17g", s.values[i]);
+    run.effective_parameters.emplace_back(std::string(kParams[i].name), buffer);
+  }
+  run.git_commit = TUMEN_GIT_COMMIT;
+  run.compiler = "g++ " __VERSION__;
+  return run;
+}
+
+}  // namespace tumen

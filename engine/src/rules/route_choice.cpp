@@ -1,0 +1,42 @@
+#include "tumen/rules/route_choice.hpp"
+
+#include <array>
+#include <cmath>
+
+#include "tumen/distributions.hpp"
+
+namespace tumen::rules {
+
+std::optional<std::uint32_t> choose_route(const Network& network, const RoutePlan& plan,
+                                          std::size_t route_count, std::uint32_t place,
+                                          std::size_t goal, View view, double temperature,
+                                          rng::Draws& draws) {
+  const double here = plan.cost(view, goal, place);
+  if (!std::isfinite(here)) return std::nullopt;
+  std::array<std::uint32_t, kMaxChoices> candidates{};
+  std::array<double, kMaxChoices> totals{};
+  std::size_t n = 0;
+  for (const std::uint32_t r : network.routes_from(place)) {
+    const double step = plan.step_cost(view, r, route_count);
+    const double rest = plan.cost(view, goal, network.route_to(r));
+    // Only routes that bring the person strictly closer: no wandering in circles.
+    if (!std::isfinite(step) || !(rest < here) || n == kMaxChoices) continue;
+    candidates[n] = r;
+    totals[n] = step + rest;
+    ++n;
+  }
+  if (n == 0) return std::nullopt;
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < n; ++i) {
+    if (totals[i] < totals[best]) best = i;  // ties keep the lower route index
+  }
+  if (view == View::brokered || n == 1) return candidates[best];
+  // Logit: weight exp(-(total - best) / temperature), relative to the best so it cannot overflow.
+  std::array<double, kMaxChoices> weights{};
+  for (std::size_t i = 0; i < n; ++i) {
+    weights[i] = std::exp(-(totals[i] - totals[best]) / temperature);
+  }
+  return candidates[dist::categorical(draws, std::span<const double>(weights.data(), n))];
+}
+
+}  // namespace tumen::rules

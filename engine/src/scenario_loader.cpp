@@ -1,0 +1,1021 @@
+#include "tumen/scenario_loader.hpp"
+
+#include <openssl/evp.h>
+
+#include <toml++/toml.h>
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <queue>
+#include <sstream>
+
+#include "tumen/csv_table.hpp"
+
+namespace tumen {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kCommandLine = "<command line>";
+
+std::optional<std::string> read_file(const fs::path& path, std::string& why) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    why = "is a directory, not a file";
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    why = fs::exists(path, ec) ? "cannot be read (permission denied?)" : "no such file";
+    return std::nullopt;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::optional<double> parse_number(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  if (text.front() == '+') text.remove_prefix(1);
+  double value = 0.0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc{} || ptr != end || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+std::string hex(const unsigned char* bytes, std::size_t n) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) {
+    out += kDigits[bytes[i] >> 4];
+    out += kDigits[bytes[i] & 15];
+  }
+  return out;
+}
+
+std::string format_value(double v) {
+  char buffer[32];
+  const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+  return std::string(buffer, ptr);
+}
+
+// The hash covers what fixes the results: every file's name and bytes, the --set list and every
+// effective value, each length-prefixed so that no two different scenarios serialise alike.
+std::string scenario_hash(const Scenario& s) {
+  std::string canonical;
+  auto add = [&](std::string_view piece) {
+    canonical += std::to_string(piece.size());
+    canonical += ':';
+    canonical += piece;
+  };
+  for (const auto& f : s.files) {
+    add(f.path);
+    add(f.text);
+  }
+  for (const auto& o : s.set_overrides) add(o);
+  for (std::size_t i = 0; i < kParamCount; ++i) {
+    add(kParams[i].name);
+    add(format_value(s.values[i]));
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(canonical.data(), canonical.size(), digest, &length, EVP_sha256(), nullptr);
+  return hex(digest, length);
+}
+
+class Loader {
+ public:
+  Loader(const LoadOptions& options, Diagnostics& diagnostics)
+      : options_(options), diag_(diagnostics) {}
+
+  std::optional<Scenario> load(const fs::path& path) {
+    const std::string shown = path.string();
+    std::string why;
+    auto text = read_file(path, why);
+    if (!text) {
+      diag_.error({shown, 0, 0}, "cannot open scenario: " + why);
+      return std::nullopt;
+    }
+    int line = 0, column = 0;
+    if (!is_clean_text(*text, line, column)) {
+      diag_.error({shown, line, column}, "expected UTF-8 text, found a binary or non-UTF-8 byte");
+      return std::nullopt;
+    }
+    scenario_.files.push_back({path.filename().string(), *text});
+    toml::table root;
+    try {
+      root = toml::parse(*text, shown);
+    } catch (const toml::parse_error& e) {
+      diag_.error(pos(shown, e.source()), std::string(e.description()));
+      return std::nullopt;
+    }
+    path_ = shown;
+    folder_ = path.parent_path();
+    scenario_.values = {};
+    for (std::size_t i = 0; i < kParamCount; ++i) scenario_.values[i] = kParams[i].default_value;
+
+    read_root(root);
+    apply_overrides();
+    if (diag_.has_errors()) return std::nullopt;
+    check_network();
+    if (diag_.has_errors()) return std::nullopt;
+    scenario_.set_overrides = options_.set_overrides;
+    scenario_.hash = scenario_hash(scenario_);
+    return std::move(scenario_);
+  }
+
+ private:
+  static SourcePosition pos(const std::string& path, const toml::source_region& region) {
+    return {path, static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
+  }
+  SourcePosition pos(const toml::node& node) const { return pos(path_, node.source()); }
+  SourcePosition pos(const toml::key& key) const { return pos(path_, key.source()); }
+
+  void unknown_key(const toml::key& key, const std::vector<std::string>& known,
+                   const std::string& where) {
+    std::string message = "unknown key '" + std::string(key.str()) + "' in " + where;
+    if (auto hint = closest_match(std::string(key.str()), known); !hint.empty()) {
+      message += "; did you mean '" + hint + "'?";
+    }
+    diag_.error(pos(key), message);
+  }
+
+  static const char* type_name(const toml::node& node) {
+    switch (node.type()) {
+      case toml::node_type::table:
+        return "a table";
+      case toml::node_type::array:
+        return "an array";
+      case toml::node_type::string:
+        return "a string";
+      case toml::node_type::integer:
+        return "an integer";
+      case toml::node_type::floating_point:
+        return "a number";
+      case toml::node_type::boolean:
+        return "a boolean";
+      case toml::node_type::date:
+        return "a date";
+      case toml::node_type::time:
+        return "a time";
+      case toml::node_type::date_time:
+        return "a date-time";
+      default:
+        return "nothing";
+    }
+  }
+
+  void wrong_type(const toml::node& node, const std::string& what, const char* expected) {
+    diag_.error(pos(node), "'" + what + "' must be " + expected + ", found " + type_name(node));
+  }
+
+  std::optional<std::string> get_string(const toml::node& node, const std::string& what) {
+    if (const auto* s = node.as_string()) return s->get();
+    wrong_type(node, what, "a string");
+    return std::nullopt;
+  }
+
+  std::optional<double> get_number(const toml::node& node, const std::string& what) {
+    if (const auto* i = node.as_integer()) return static_cast<double>(i->get());
+    if (const auto* f = node.as_floating_point()) {
+      if (!std::isfinite(f->get())) {
+        diag_.error(pos(node),
+                    "'" + what + "' must be a finite number, found " + format_value(f->get()));
+        return std::nullopt;
+      }
+      return f->get();
+    }
+    if (const auto* b = node.as_boolean()) return b->get() ? 1.0 : 0.0;
+    wrong_type(node, what, "a number");
+    return std::nullopt;
+  }
+
+  std::optional<std::int64_t> get_integer(const toml::node& node, const std::string& what,
+                                          std::int64_t minimum) {
+    const auto* i = node.as_integer();
+    if (!i) {
+      wrong_type(node, what, "an integer");
+      return std::nullopt;
+    }
+    if (i->get() < minimum) {
+      diag_.error(pos(node), "'" + what + "' must be at least " + std::to_string(minimum) +
+                                 ", found " + std::to_string(i->get()));
+      return std::nullopt;
+    }
+    return i->get();
+  }
+
+  std::optional<Date> get_date(const toml::node& node, const std::string& what) {
+    if (const auto* d = node.as_date()) {
+      const toml::date v = d->get();
+      return Date::from_ymd(v.year, v.month, v.day);
+    }
+    if (const auto* s = node.as_string()) {
+      if (auto parsed = Date::parse_iso(s->get())) return parsed;
+      diag_.error(pos(node), "'" + what + "' must be a date YYYY-MM-DD, found '" + s->get() + "'");
+      return std::nullopt;
+    }
+    wrong_type(node, what, "a date (YYYY-MM-DD)");
+    return std::nullopt;
+  }
+
+  // --- top level -------------------------------------------------------------------------------
+
+  std::vector<std::string> parameter_sections() const {
+    std::vector<std::string> sections;
+    for (const auto& p : kParams) {
+      std::string section{p.name.substr(0, p.name.find('.'))};
+      if (std::find(sections.begin(), sections.end(), section) == sections.end()) {
+        sections.push_back(section);
+      }
+    }
+    return sections;
+  }
+
+  void read_root(const toml::table& root) {
+    std::vector<std::string> known = {"scenario", "run", "timeline", "mass_return"};
+    const auto sections = parameter_sections();
+    known.insert(known.end(), sections.begin(), sections.end());
+
+    const toml::node* scenario_table = nullptr;
+    for (auto&& [key, node] : root) {
+      const std::string k{key.str()};
+      if (k == "scenario") {
+        scenario_table = &node;
+      } else if (k == "run") {
+        read_run(node);
+      } else if (k == "timeline" || k == "mass_return") {
+        // read after the places and routes exist
+      } else if (std::find(sections.begin(), sections.end(), k) != sections.end()) {
+        read_parameter_section(k, node);
+      } else {
+        unknown_key(key, known, "the scenario file");
+      }
+    }
+    if (!scenario_table) {
+      diag_.error({path_, 1, 1}, "missing table [scenario] with name, dates, places and routes");
+      return;
+    }
+    read_scenario_table(*scenario_table);
+    if (const auto* t = root.get("timeline")) read_timeline(*t);
+    if (const auto* m = root.get("mass_return")) read_mass_returns(*m);
+  }
+
+  void read_scenario_table(const toml::node& node) {
+    const auto* table = node.as_table();
+    if (!table) return wrong_type(node, "scenario", "a table");
+    static const std::vector<std::string> known = {
+        "name", "description", "start_date", "end_date", "home_country", "places", "routes"};
+    std::optional<std::string> places_file, routes_file;
+    bool have_start = false, have_end = false;
+    const toml::node* end_node = nullptr;
+    for (auto&& [key, value] : *table) {
+      const std::string k{key.str()};
+      if (k == "name") {
+        if (auto s = get_string(value, "scenario.name")) scenario_.name = *s;
+      } else if (k == "description") {
+        if (auto s = get_string(value, "scenario.description")) scenario_.description = *s;
+      } else if (k == "start_date") {
+        if (auto d = get_date(value, "scenario.start_date")) {
+          scenario_.start = *d;
+          have_start = true;
+        }
+      } else if (k == "end_date") {
+        if (auto d = get_date(value, "scenario.end_date")) {
+          scenario_.end = *d;
+          have_end = true;
+          end_node = &value;
+        }
+      } else if (k == "home_country") {
+        if (auto s = get_string(value, "scenario.home_country")) scenario_.home_country = *s;
+      } else if (k == "places") {
+        places_file = get_string(value, "scenario.places");
+        if (places_file) places_node_ = &value;
+      } else if (k == "routes") {
+        routes_file = get_string(value, "scenario.routes");
+        if (routes_file) routes_node_ = &value;
+      } else {
+        unknown_key(key, known, "[scenario]");
+      }
+    }
+    const SourcePosition table_pos = pos(node);
+    if (scenario_.name.empty()) diag_.error(table_pos, "[scenario] needs a non-empty 'name'");
+    if (!have_start) diag_.error(table_pos, "[scenario] needs 'start_date'");
+    if (!have_end) diag_.error(table_pos, "[scenario] needs 'end_date'");
+    if (have_start && have_end && scenario_.end < scenario_.start) {
+      diag_.error(pos(*end_node), "end_date " + scenario_.end.iso() + " is before start_date " +
+                                      scenario_.start.iso());
+    }
+    if (!places_file) diag_.error(table_pos, "[scenario] needs 'places', the places CSV table");
+    if (!routes_file) diag_.error(table_pos, "[scenario] needs 'routes', the routes CSV table");
+    if (places_file) read_places(*places_file);
+    if (routes_file && !scenario_.places.empty()) read_routes(*routes_file);
+  }
+
+  void read_run(const toml::node& node) {
+    const auto* table = node.as_table();
+    if (!table) return wrong_type(node, "run", "a table");
+    static const std::vector<std::string> known = {"replicates", "seed", "period"};
+    for (auto&& [key, value] : *table) {
+      const std::string k{key.str()};
+      if (k == "replicates") {
+        if (auto v = get_integer(value, "run.replicates", 1))
+          scenario_.run.replicates = static_cast<std::uint64_t>(*v);
+      } else if (k == "seed") {
+        if (auto v = get_integer(value, "run.seed", 0))
+          scenario_.run.seed = static_cast<std::uint64_t>(*v);
+      } else if (k == "period") {
+        if (auto s = get_string(value, "run.period")) {
+          if (*s == "day")
+            scenario_.run.period = Period::day;
+          else if (*s == "month")
+            scenario_.run.period = Period::month;
+          else if (*s == "year")
+            scenario_.run.period = Period::year;
+          else
+            diag_.error(pos(value),
+                        "run.period must be \"day\", \"month\" or \"year\", found \"" + *s + "\"");
+        }
+      } else {
+        unknown_key(key, known, "[run]");
+      }
+    }
+  }
+
+  void read_parameter_section(const std::string& section, const toml::node& node) {
+    const auto* table = node.as_table();
+    if (!table) return wrong_type(node, section, "a table");
+    std::vector<std::string> known;
+    for (const auto& p : kParams) {
+      if (p.name.starts_with(section + ".")) known.emplace_back(p.name.substr(section.size() + 1));
+    }
+    for (auto&& [key, value] : *table) {
+      const std::string name = section + "." + std::string(key.str());
+      const auto param = find_param(name);
+      if (!param) {
+        unknown_key(key, known, "[" + section + "]");
+        continue;
+      }
+      if (auto v = get_number(value, name)) set_value(*param, *v, pos(value));
+    }
+  }
+
+  void set_value(Param p, double v, const SourcePosition& where) {
+    if (auto expected = check_domain(p, v); !expected.empty()) {
+      diag_.error(
+          where, std::string(spec(p).name) + " must be " + expected + ", found " + format_value(v));
+      return;
+    }
+    scenario_.values[static_cast<std::size_t>(p)] = v;
+  }
+
+  // --- CSV tables ------------------------------------------------------------------------------
+
+  std::optional<CsvTable> read_table(const std::string& relative, const toml::node* named_at) {
+    const fs::path full = folder_ / relative;
+    std::string why;
+    auto text = read_file(full, why);
+    if (!text) {
+      diag_.error(named_at ? pos(*named_at) : SourcePosition{path_, 0, 0},
+                  "cannot open table '" + full.string() + "': " + why);
+      return std::nullopt;
+    }
+    scenario_.files.push_back({relative, *text});
+    return CsvTable::parse(full.string(), *text, diag_);
+  }
+
+  std::optional<double> csv_number(const CsvTable& table, const CsvField& f,
+                                   const std::string& column) {
+    auto v = parse_number(f.text);
+    if (!v) {
+      diag_.error({table.path(), f.line, f.column},
+                  "column '" + column + "' expects a number, found '" + f.text + "'");
+    }
+    return v;
+  }
+
+  void read_places(const std::string& relative) {
+    auto table = read_table(relative, places_node_);
+    if (!table) return;
+    std::vector<std::string> optional = {"departure_weight", "goal_weight", "pass_on_probability",
+                                         "pass_on_to", "sends_back_to"};
+    std::vector<Param> scoped;
+    for (std::size_t i = 0; i < kParamCount; ++i) {
+      if (kParams[i].scope == ParamScope::place) {
+        scoped.push_back(static_cast<Param>(i));
+        optional.push_back(csv_column(static_cast<Param>(i)));
+      }
+    }
+    if (!table->check_columns({"name", "kind", "country"}, optional, diag_)) return;
+    const auto col = [&](const char* name) { return table->column(name); };
+    struct PendingLink {
+      std::size_t place;
+      CsvField field;
+      bool pass_on;
+    };
+    std::vector<PendingLink> links;
+    for (const auto& row : table->rows()) {
+      Place place;
+      place.where = {table->path(), row.front().line, 1};
+      place.name = row[*col("name")].text;
+      if (place.name.empty()) {
+        diag_.error(place.where, "a place needs a name");
+        continue;
+      }
+      if (auto it = place_index_.find(place.name); it != place_index_.end()) {
+        const auto& first = scenario_.places[it->second].where;
+        diag_.error({table->path(), row[*col("name")].line, row[*col("name")].column},
+                    "duplicate place '" + place.name + "' (first defined at line " +
+                        std::to_string(first.line) + ")");
+        continue;
+      }
+      const auto& kind = row[*col("kind")];
+      const auto k = std::find(kPlaceKindNames.begin(), kPlaceKindNames.end(), kind.text);
+      if (k == kPlaceKindNames.end()) {
+        diag_.error({table->path(), kind.line, kind.column},
+                    "unknown place kind '" + kind.text +
+                        "'; expected origin, border, transit, third_country or destination");
+        continue;
+      }
+      place.kind = static_cast<PlaceKind>(k - kPlaceKindNames.begin());
+      place.country = row[*col("country")].text;
+      if (place.country.empty()) {
+        diag_.error(place.where, "place '" + place.name + "' needs a country");
+      }
+      auto number = [&](const char* name, double& out, double low, double high) {
+        const auto c = col(name);
+        if (!c || row[*c].text.empty()) return;
+        const auto& f = row[*c];
+        if (auto v = csv_number(*table, f, name)) {
+          if (*v < low || *v > high) {
+            diag_.error({table->path(), f.line, f.column},
+                        std::string("column '") + name + "' must be in [" + format_value(low) +
+                            ", " + (high > 1e300 ? "inf" : format_value(high)) + "], found " +
+                            f.text);
+          } else {
+            out = *v;
+          }
+        }
+      };
+      number("departure_weight", place.departure_weight, 0.0, HUGE_VAL);
+      number("goal_weight", place.goal_weight, 0.0, HUGE_VAL);
+      number("pass_on_probability", place.pass_on_probability, 0.0, 1.0);
+      for (const Param p : scoped) {
+        place.base[static_cast<std::size_t>(p)] = scenario_.value(p);
+        const auto c = table->column(csv_column(p));
+        if (!c || row[*c].text.empty()) continue;
+        const auto& f = row[*c];
+        if (auto v = csv_number(*table, f, csv_column(p))) {
+          if (auto expected = check_domain(p, *v); !expected.empty()) {
+            diag_.error({table->path(), f.line, f.column},
+                        "column '" + csv_column(p) + "' must be " + expected + ", found " + f.text);
+          } else {
+            place.base[static_cast<std::size_t>(p)] = *v;
+          }
+        }
+      }
+      const std::size_t index = scenario_.places.size();
+      if (auto c = col("pass_on_to"); c && !row[*c].text.empty())
+        links.push_back({index, row[*c], true});
+      if (auto c = col("sends_back_to"); c && !row[*c].text.empty())
+        links.push_back({index, row[*c], false});
+      place_index_.emplace(place.name, index);
+      scenario_.places.push_back(std::move(place));
+    }
+    for (const auto& link : links) {
+      const auto target = find_place(table->path(), link.field);
+      if (!target) continue;
+      auto& place = scenario_.places[link.place];
+      if (link.pass_on) {
+        if (scenario_.places[*target].kind != PlaceKind::destination) {
+          diag_.error({table->path(), link.field.line, link.field.column},
+                      "pass_on_to must name a destination, found '" + link.field.text + "'");
+          continue;
+        }
+        place.pass_on_to = static_cast<std::int32_t>(*target);
+      } else {
+        place.sends_back_to = static_cast<std::int32_t>(*target);
+      }
+    }
+    for (auto& place : scenario_.places) {
+      if (place.pass_on_probability > 0.0 && place.pass_on_to < 0) {
+        diag_.error(place.where, "place '" + place.name +
+                                     "' has a pass_on_probability but no pass_on_to destination");
+      }
+    }
+  }
+
+  std::optional<std::size_t> find_place(const std::string& path, const CsvField& f) {
+    if (auto it = place_index_.find(f.text); it != place_index_.end()) return it->second;
+    std::string message = "unknown place '" + f.text + "'";
+    if (auto hint = closest_match(f.text, place_names()); !hint.empty()) {
+      message += "; did you mean '" + hint + "'?";
+    }
+    diag_.error({path, f.line, f.column}, message);
+    return std::nullopt;
+  }
+
+  std::vector<std::string> place_names() const {
+    std::vector<std::string> names;
+    for (const auto& p : scenario_.places) names.push_back(p.name);
+    return names;
+  }
+
+  void read_routes(const std::string& relative) {
+    auto table = read_table(relative, routes_node_);
+    if (!table) return;
+    std::vector<std::string> optional = {"travel_spread_days", "cost_usd", "detection_per_day",
+                                         "broker"};
+    std::vector<Param> scoped;
+    for (std::size_t i = 0; i < kParamCount; ++i) {
+      if (kParams[i].scope == ParamScope::route) {
+        scoped.push_back(static_cast<Param>(i));
+        optional.push_back(csv_column(static_cast<Param>(i)));
+      }
+    }
+    if (!table->check_columns({"from", "to", "travel_days"}, optional, diag_)) return;
+    for (const auto& row : table->rows()) {
+      Route route;
+      route.where = {table->path(), row.front().line, 1};
+      const auto from = find_place(table->path(), row[*table->column("from")]);
+      const auto to = find_place(table->path(), row[*table->column("to")]);
+      bool ok = from && to;
+      if (ok && *from == *to) {
+        diag_.error(route.where, "route from '" + scenario_.places[*from].name + "' to itself");
+        ok = false;
+      }
+      auto integer = [&](const char* name, std::int32_t& out, std::int32_t low) {
+        const auto c = table->column(name);
+        if (!c || row[*c].text.empty()) return;
+        const auto& f = row[*c];
+        auto v = csv_number(*table, f, name);
+        if (!v) {
+          ok = false;
+        } else if (*v != std::floor(*v) || *v < low || *v > 1e6) {
+          diag_.error({table->path(), f.line, f.column},
+                      std::string("column '") + name + "' must be a whole number of days >= " +
+                          std::to_string(low) + ", found " + f.text);
+          ok = false;
+        } else {
+          out = static_cast<std::int32_t>(*v);
+        }
+      };
+      integer("travel_days", route.travel_days, 1);
+      integer("travel_spread_days", route.travel_spread_days, 0);
+      if (route.travel_spread_days >= route.travel_days) {
+        diag_.error(route.where, "travel_spread_days must be smaller than travel_days");
+        ok = false;
+      }
+      auto number = [&](const char* name, double& out, double high) {
+        const auto c = table->column(name);
+        if (!c || row[*c].text.empty()) return;
+        const auto& f = row[*c];
+        auto v = csv_number(*table, f, name);
+        if (!v) {
+          ok = false;
+        } else if (*v < 0.0 || *v > high) {
+          diag_.error({table->path(), f.line, f.column},
+                      std::string("column '") + name + "' must be in [0, " +
+                          (high > 1e300 ? "inf" : format_value(high)) + "], found " + f.text);
+          ok = false;
+        } else {
+          out = *v;
+        }
+      };
+      number("cost_usd", route.cost_usd, HUGE_VAL);
+      number("detection_per_day", route.detection_per_day, 1.0);
+      if (route.detection_per_day >= 1.0) {
+        diag_.error(route.where, "detection_per_day must be below 1 (certain detection every day)");
+        ok = false;
+      }
+      if (const auto c = table->column("broker"); c && !row[*c].text.empty()) {
+        const auto& f = row[*c];
+        if (f.text == "required") {
+          route.broker = BrokerUse::required;
+        } else if (f.text != "optional") {
+          diag_.error({table->path(), f.line, f.column},
+                      "column 'broker' must be 'optional' or 'required', found '" + f.text + "'");
+          ok = false;
+        }
+      }
+      for (const Param p : scoped) {
+        route.base[static_cast<std::size_t>(p)] = scenario_.value(p);
+        const auto c = table->column(csv_column(p));
+        if (!c || row[*c].text.empty()) continue;
+        const auto& f = row[*c];
+        if (auto v = csv_number(*table, f, csv_column(p))) {
+          if (auto expected = check_domain(p, *v); !expected.empty()) {
+            diag_.error({table->path(), f.line, f.column},
+                        "column '" + csv_column(p) + "' must be " + expected + ", found " + f.text);
+          } else {
+            route.base[static_cast<std::size_t>(p)] = *v;
+          }
+        }
+      }
+      if (!ok) continue;
+      route.from = static_cast<std::uint32_t>(*from);
+      route.to = static_cast<std::uint32_t>(*to);
+      const std::string name =
+          scenario_.places[route.from].name + "->" + scenario_.places[route.to].name;
+      if (!route_index_.emplace(name, scenario_.routes.size()).second) {
+        diag_.error(route.where, "duplicate route '" + name + "'");
+        continue;
+      }
+      scenario_.routes.push_back(route);
+    }
+  }
+
+  // --- timeline --------------------------------------------------------------------------------
+
+  void read_timeline(const toml::node& node) {
+    const auto* array = node.as_array();
+    if (!array) return wrong_type(node, "timeline", "an array of tables ([[timeline]])");
+    static const std::vector<std::string> known = {"parameter", "date", "from",    "to",    "value",
+                                                   "place",     "kind", "country", "route", "note"};
+    for (const auto& item : *array) {
+      const auto* table = item.as_table();
+      if (!table) {
+        wrong_type(item, "timeline entry", "a table");
+        continue;
+      }
+      TimelineChange change;
+      change.where = pos(item);
+      std::optional<Param> param;
+      std::optional<Date> date, from, to;
+      std::optional<double> value;
+      const toml::node* value_node = nullptr;
+      const toml::node* to_node = nullptr;
+      int scopes = 0;
+      bool ok = true;
+      for (auto&& [key, v] : *table) {
+        const std::string k{key.str()};
+        if (k == "parameter") {
+          if (auto s = get_string(v, "timeline.parameter")) {
+            param = find_param(*s);
+            if (!param) {
+              std::vector<std::string> names;
+              for (const auto& p : kParams) names.emplace_back(p.name);
+              std::string message = "unknown parameter '" + *s + "'";
+              if (auto hint = closest_match(*s, names); !hint.empty())
+                message += "; did you mean '" + hint + "'?";
+              diag_.error(pos(v), message);
+              ok = false;
+            }
+          } else {
+            ok = false;
+          }
+        } else if (k == "date") {
+          date = get_date(v, "timeline.date");
+          ok = ok && date;
+        } else if (k == "from") {
+          from = get_date(v, "timeline.from");
+          ok = ok && from;
+        } else if (k == "to") {
+          to = get_date(v, "timeline.to");
+          to_node = &v;
+          ok = ok && to;
+        } else if (k == "value") {
+          value = get_number(v, "timeline.value");
+          value_node = &v;
+          ok = ok && value;
+        } else if (k == "note") {
+          ok = get_string(v, "timeline.note").has_value() && ok;
+        } else if (k == "place" || k == "kind" || k == "country" || k == "route") {
+          ++scopes;
+          ok = read_scope(k, v, change) && ok;
+        } else {
+          unknown_key(key, known, "a [[timeline]] entry");
+          ok = false;
+        }
+      }
+      if (!param) {
+        if (ok) diag_.error(change.where, "a [[timeline]] entry needs 'parameter'");
+        continue;
+      }
+      change.param = *param;
+      if (!value) {
+        if (ok) diag_.error(change.where, "a [[timeline]] entry needs 'value'");
+        continue;
+      }
+      if (date && (from || to)) {
+        diag_.error(change.where,
+                    "give either 'date' (a step) or 'from' and 'to' (a ramp), not both");
+        continue;
+      }
+      if (date) {
+        change.from = change.to = *date;
+      } else if (from && to) {
+        change.from = *from;
+        change.to = *to;
+        if (*to < *from) {
+          diag_.error(pos(*to_node),
+                      "ramp ends (" + to->iso() + ") before it starts (" + from->iso() + ")");
+          continue;
+        }
+      } else {
+        if (ok) diag_.error(change.where, "a [[timeline]] entry needs 'date', or 'from' and 'to'");
+        continue;
+      }
+      if (auto expected = check_domain(*param, *value); !expected.empty()) {
+        diag_.error(pos(*value_node), std::string(spec(*param).name) + " must be " + expected +
+                                          ", found " + format_value(*value));
+        continue;
+      }
+      change.value = *value;
+      if (scopes > 1) {
+        diag_.error(change.where,
+                    "a [[timeline]] entry takes at most one of place, kind, country and route");
+        continue;
+      }
+      const ParamScope scope = spec(*param).scope;
+      if (scope == ParamScope::global && change.scope != ChangeScope::all) {
+        diag_.error(change.where,
+                    std::string(spec(*param).name) +
+                        " is a global parameter and cannot be scoped to places or routes");
+        continue;
+      }
+      if (scope == ParamScope::place && change.scope == ChangeScope::route) {
+        diag_.error(change.where,
+                    std::string(spec(*param).name) + " applies to places, not routes");
+        continue;
+      }
+      if (scope == ParamScope::route && change.scope != ChangeScope::route &&
+          change.scope != ChangeScope::all) {
+        diag_.error(change.where,
+                    std::string(spec(*param).name) + " applies to routes; scope it with 'route'");
+        continue;
+      }
+      if (change.scope == ChangeScope::all) {
+        const std::size_t n = scope == ParamScope::place   ? scenario_.places.size()
+                              : scope == ParamScope::route ? scenario_.routes.size()
+                                                           : 0;
+        for (std::size_t i = 0; i < n; ++i) change.targets.push_back(static_cast<std::uint32_t>(i));
+      }
+      if (!ok) continue;
+      scenario_.timeline.push_back(std::move(change));
+    }
+    std::stable_sort(
+        scenario_.timeline.begin(), scenario_.timeline.end(),
+        [](const TimelineChange& a, const TimelineChange& b) { return a.from < b.from; });
+  }
+
+  bool read_scope(const std::string& k, const toml::node& v, TimelineChange& change) {
+    auto s = get_string(v, "timeline." + k);
+    if (!s) return false;
+    if (k == "place") {
+      change.scope = ChangeScope::place;
+      if (auto it = place_index_.find(*s); it != place_index_.end()) {
+        change.targets.push_back(static_cast<std::uint32_t>(it->second));
+        return true;
+      }
+      std::string message = "unknown place '" + *s + "'";
+      if (auto hint = closest_match(*s, place_names()); !hint.empty())
+        message += "; did you mean '" + hint + "'?";
+      diag_.error(pos(v), message);
+      return false;
+    }
+    if (k == "kind") {
+      change.scope = ChangeScope::kind;
+      const auto kind = std::find(kPlaceKindNames.begin(), kPlaceKindNames.end(), *s);
+      if (kind == kPlaceKindNames.end()) {
+        diag_.error(pos(v),
+                    "unknown place kind '" + *s +
+                        "'; expected origin, border, transit, third_country or destination");
+        return false;
+      }
+      for (std::size_t i = 0; i < scenario_.places.size(); ++i) {
+        if (kPlaceKindNames[static_cast<std::size_t>(scenario_.places[i].kind)] == *s)
+          change.targets.push_back(static_cast<std::uint32_t>(i));
+      }
+      return true;
+    }
+    if (k == "country") {
+      change.scope = ChangeScope::country;
+      for (std::size_t i = 0; i < scenario_.places.size(); ++i) {
+        if (scenario_.places[i].country == *s)
+          change.targets.push_back(static_cast<std::uint32_t>(i));
+      }
+      if (change.targets.empty()) {
+        diag_.error(pos(v), "no place is in country '" + *s + "'");
+        return false;
+      }
+      return true;
+    }
+    change.scope = ChangeScope::route;
+    if (auto it = route_index_.find(*s); it != route_index_.end()) {
+      change.targets.push_back(static_cast<std::uint32_t>(it->second));
+      return true;
+    }
+    std::vector<std::string> names;
+    for (const auto& [name, index] : route_index_) names.push_back(name);
+    std::string message = "unknown route '" + *s + "' (write routes as FROM->TO)";
+    if (auto hint = closest_match(*s, names); !hint.empty())
+      message += "; did you mean '" + hint + "'?";
+    diag_.error(pos(v), message);
+    return false;
+  }
+
+  void read_mass_returns(const toml::node& node) {
+    const auto* array = node.as_array();
+    if (!array) return wrong_type(node, "mass_return", "an array of tables ([[mass_return]])");
+    static const std::vector<std::string> known = {"date", "country", "share", "note"};
+    for (const auto& item : *array) {
+      const auto* table = item.as_table();
+      if (!table) {
+        wrong_type(item, "mass_return entry", "a table");
+        continue;
+      }
+      MassReturn event;
+      event.where = pos(item);
+      bool have_date = false, ok = true;
+      for (auto&& [key, v] : *table) {
+        const std::string k{key.str()};
+        if (k == "date") {
+          if (auto d = get_date(v, "mass_return.date")) {
+            event.date = *d;
+            have_date = true;
+          } else {
+            ok = false;
+          }
+        } else if (k == "country") {
+          if (auto s = get_string(v, "mass_return.country")) {
+            event.country = *s;
+            if (std::none_of(scenario_.places.begin(), scenario_.places.end(),
+                             [&](const Place& p) { return p.country == *s; })) {
+              diag_.error(pos(v), "no place is in country '" + *s + "'");
+              ok = false;
+            }
+          } else {
+            ok = false;
+          }
+        } else if (k == "share") {
+          auto s = get_number(v, "mass_return.share");
+          if (s && (*s < 0.0 || *s > 1.0)) {
+            diag_.error(pos(v), "mass_return.share must be a probability in [0, 1], found " +
+                                    format_value(*s));
+            ok = false;
+          } else if (s) {
+            event.share = *s;
+          } else {
+            ok = false;
+          }
+        } else if (k == "note") {
+          ok = get_string(v, "mass_return.note").has_value() && ok;
+        } else {
+          unknown_key(key, known, "a [[mass_return]] entry");
+          ok = false;
+        }
+      }
+      if (!have_date || event.country.empty()) {
+        if (ok) diag_.error(event.where, "a [[mass_return]] entry needs 'date' and 'country'");
+        continue;
+      }
+      if (ok) scenario_.mass_returns.push_back(event);
+    }
+  }
+
+  // --- --set -----------------------------------------------------------------------------------
+
+  void apply_overrides() {
+    for (const auto& text : options_.set_overrides) {
+      const SourcePosition where{kCommandLine, 0, 0};
+      const auto eq = text.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        diag_.error(where, "--set expects KEY=VALUE, found '" + text + "'");
+        continue;
+      }
+      const std::string key = text.substr(0, eq);
+      const std::string raw = text.substr(eq + 1);
+      if (key == "run.seed" || key == "run.replicates") {
+        auto v = parse_number(raw);
+        if (!v || *v < (key == "run.seed" ? 0.0 : 1.0) || *v != std::floor(*v) || *v > 1.8e19) {
+          diag_.error(where, "--set " + key + " expects a whole number, found '" + raw + "'");
+          continue;
+        }
+        (key == "run.seed" ? scenario_.run.seed : scenario_.run.replicates) =
+            static_cast<std::uint64_t>(*v);
+        continue;
+      }
+      const auto param = find_param(key);
+      if (!param) {
+        std::vector<std::string> names = {"run.seed", "run.replicates"};
+        for (const auto& p : kParams) names.emplace_back(p.name);
+        std::string message = "--set: unknown parameter '" + key + "'";
+        if (auto hint = closest_match(key, names); !hint.empty())
+          message += "; did you mean '" + hint + "'?";
+        diag_.error(where, message);
+        continue;
+      }
+      std::optional<double> v = raw == "true" ? 1.0 : raw == "false" ? 0.0 : parse_number(raw);
+      if (!v) {
+        diag_.error(where, "--set " + key + " expects a number, found '" + raw + "'");
+        continue;
+      }
+      if (auto expected = check_domain(*param, *v); !expected.empty()) {
+        diag_.error(where, "--set " + key + " must be " + expected + ", found '" + raw + "'");
+        continue;
+      }
+      scenario_.values[static_cast<std::size_t>(*param)] = *v;
+      // A --set of a place or route parameter sets it everywhere, over the CSV columns.
+      if (spec(*param).scope == ParamScope::place) {
+        for (auto& p : scenario_.places) p.base[static_cast<std::size_t>(*param)] = *v;
+      } else if (spec(*param).scope == ParamScope::route) {
+        for (auto& r : scenario_.routes) r.base[static_cast<std::size_t>(*param)] = *v;
+      }
+    }
+  }
+
+  // --- whole-network checks --------------------------------------------------------------------
+
+  void check_network() {
+    const auto& places = scenario_.places;
+    std::vector<std::vector<std::uint32_t>> forward(places.size()), backward(places.size());
+    for (const auto& r : scenario_.routes) {
+      forward[r.from].push_back(r.to);
+      backward[r.to].push_back(r.from);
+    }
+    auto reach = [&](const std::vector<std::vector<std::uint32_t>>& edges, auto is_start) {
+      std::vector<char> seen(places.size(), 0);
+      std::queue<std::uint32_t> frontier;
+      for (std::uint32_t i = 0; i < places.size(); ++i) {
+        if (is_start(places[i])) {
+          seen[i] = 1;
+          frontier.push(i);
+        }
+      }
+      while (!frontier.empty()) {
+        const auto v = frontier.front();
+        frontier.pop();
+        for (const auto w : edges[v]) {
+          if (!seen[w]) {
+            seen[w] = 1;
+            frontier.push(w);
+          }
+        }
+      }
+      return seen;
+    };
+    const auto from_origins =
+        reach(forward, [](const Place& p) { return p.kind == PlaceKind::origin; });
+    const auto to_destinations =
+        reach(backward, [](const Place& p) { return p.kind == PlaceKind::destination; });
+    bool any_origin = false, any_destination = false;
+    double departure_weight = 0.0, goal_weight = 0.0;
+    for (std::size_t i = 0; i < places.size(); ++i) {
+      const auto& p = places[i];
+      if (p.kind == PlaceKind::origin) {
+        any_origin = true;
+        departure_weight += p.departure_weight;
+        if (!to_destinations[i]) {
+          diag_.error(p.where, "no destination can be reached from origin '" + p.name + "'");
+        }
+      } else if (p.kind == PlaceKind::destination) {
+        any_destination = true;
+        goal_weight += p.goal_weight;
+      }
+      if (!from_origins[i]) {
+        diag_.warning(p.where, "no route from an origin reaches place '" + p.name + "'");
+      }
+    }
+    if (!any_origin) diag_.error({path_, 0, 0}, "the scenario has no place of kind 'origin'");
+    if (!any_destination)
+      diag_.error({path_, 0, 0}, "the scenario has no place of kind 'destination'");
+    if (any_origin && departure_weight <= 0.0) {
+      diag_.error({path_, 0, 0}, "origins need a positive departure_weight in total");
+    }
+    if (any_destination && goal_weight <= 0.0) {
+      diag_.error({path_, 0, 0}, "destinations need a positive goal_weight in total");
+    }
+    for (std::size_t r = 0; r < scenario_.routes.size(); ++r) {
+      const auto& route = scenario_.routes[r];
+      if (!from_origins[route.from] || !to_destinations[route.to]) {
+        diag_.warning(route.where, "route '" + scenario_.route_name(r) +
+                                       "' lies on no path from an origin to a destination");
+      }
+    }
+  }
+
+  const LoadOptions& options_;
+  Diagnostics& diag_;
+  Scenario scenario_;
+  std::string path_;
+  fs::path folder_;
+  const toml::node* places_node_ = nullptr;
+  const toml::node* routes_node_ = nullptr;
+  std::map<std::string, std::size_t> place_index_;
+  std::map<std::string, std::size_t> route_index_;
+};
+
+}  // namespace
+
+std::optional<Scenario> load_scenario(const fs::path& path, const LoadOptions& options,
+                                      Diagnostics& diagnostics) {
+  Loader loader(options, diagnostics);
+  return loader.load(path);
+}
+
+}  // namespace tumen

@@ -1,0 +1,579 @@
+#include "tumen/simulation.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+
+#include "tumen/rules/arrival.hpp"
+#include "tumen/rules/crossing.hpp"
+#include "tumen/rules/departure.hpp"
+#include "tumen/rules/hiding.hpp"
+#include "tumen/rules/repatriation.hpp"
+#include "tumen/rules/route_choice.hpp"
+
+namespace tumen {
+
+// What one block of agents produces in a phase besides changing its own agents. Merged into the
+// simulation in block order after the phase, so the result does not depend on the thread count.
+struct Simulation::BlockOutput {
+  std::vector<std::pair<std::int32_t, AgentId>> schedule;
+  std::vector<rules::BrokerRequest> broker_requests;
+  std::vector<AgentId> arrivals;
+  std::vector<std::pair<std::int32_t, Sponsorship>> sponsorships;
+  std::unique_ptr<TallyScratch> scratch;  // agent-parallel blocks only
+  Tally tally;
+};
+
+namespace {
+CounterShape shape_of(const Model& model) {
+  return {model.period_count(), model.scenario().places.size(),
+          model.network().destinations().size(), model.scenario().routes.size()};
+}
+}  // namespace
+
+Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t replicate,
+                       SimulationOptions options)
+    : model_(model),
+      scenario_(model.scenario()),
+      network_(model.network()),
+      options_(options),
+      key_{seed, rng::replicate_stream(replicate)},
+      last_day_(model.day_count() - 1),
+      recorder_(shape_of(model)),
+      due_(static_cast<std::size_t>(model.day_count())),
+      sponsorships_(static_cast<std::size_t>(model.day_count())),
+      broker_used_this_month_(model.scenario().places.size(), 0),
+      serial_(std::make_unique<BlockOutput>()) {
+  if (options_.block_size == 0) options_.block_size = 1;
+}
+
+Simulation::~Simulation() = default;
+
+bool Simulation::step() {
+  if (finished()) return false;
+  timeline_phase();
+  collect_due();
+  departure_phase();
+  movement_phase();
+  patrol_phase();
+  broker_phase();
+  repatriation_phase();
+  arrival_phase();
+  record_phase();
+  ++day_;
+  return !finished();
+}
+
+bool Simulation::run(const std::atomic<bool>* stop) {
+  while (!finished()) {
+    if (stop && stop->load(std::memory_order_relaxed)) return false;
+    step();
+  }
+  return true;
+}
+
+ReplicateResult Simulation::take_result() {
+  return recorder_.take();
+}
+
+// --- phases --------------------------------------------------------------------------------------
+
+void Simulation::timeline_phase() {
+  if (day_ == 0 || model_.period_start_days()[model_.period_of(day_)] == day_) {
+    tally_ = recorder_.tally(model_.period_of(day_));
+  }
+  if (day_ >= next_refresh_) {
+    for (std::size_t i = 0; i < kParamCount; ++i) {
+      if (kParams[i].scope == ParamScope::global) {
+        today_[i] = model_.timeline().global(static_cast<Param>(i)).at(day_);
+      }
+    }
+    plan_ = &network_.plan_for(day_);
+    next_refresh_ = model_.timeline().next_change_after(day_);
+  }
+  if (model_.is_month_start(day_)) {
+    std::fill(broker_used_this_month_.begin(), broker_used_this_month_.end(), 0);
+  }
+}
+
+void Simulation::collect_due() {
+  movement_.clear();
+  patrol_.clear();
+  repatriation_.clear();
+  reattempt_.clear();
+  auto& bucket = due_[static_cast<std::size_t>(day_)];
+  // Sorting by id makes the lists independent of the order in which blocks scheduled them.
+  std::sort(bucket.begin(), bucket.end());
+  bucket.erase(std::unique(bucket.begin(), bucket.end()), bucket.end());
+  for (const AgentId a : bucket) {
+    if (agents_.event_day[a] != day_) continue;  // rescheduled since (a mass return)
+    switch (static_cast<Pending>(agents_.pending[a])) {
+      case Pending::hop_end:
+      case Pending::hiding_move_on:
+        movement_.push_back(a);
+        break;
+      case Pending::caught:
+      case Pending::hiding_arrest:
+        patrol_.push_back(a);
+        break;
+      case Pending::detention_end:
+      case Pending::punishment_end:
+      case Pending::custody_death:
+        repatriation_.push_back(a);
+        break;
+      case Pending::reattempt:
+        reattempt_.push_back(a);
+        break;
+      case Pending::none:
+        break;
+    }
+  }
+  std::vector<AgentId>().swap(bucket);  // the day is over for this bucket: give the memory back
+}
+
+void Simulation::departure_phase() {
+  departing_.clear();
+  auto& sponsored = sponsorships_[static_cast<std::size_t>(day_)];
+  std::sort(sponsored.begin(), sponsored.end(), [](const Sponsorship& x, const Sponsorship& y) {
+    return x.origin != y.origin ? x.origin < y.origin : x.parent < y.parent;
+  });
+  const auto& origins = model_.origins();
+  std::size_t next_sponsored = 0;
+  // Ids in the fixed order (day, origin, parent id, index): first departures of an origin have
+  // no parent and come before the sponsored ones.
+  for (std::size_t i = 0; i < origins.size(); ++i) {
+    const std::uint32_t origin = origins[i];
+    const double push = model_.timeline().place(Param::departure_push, origin).at(day_);
+    auto count_draws = draws(rng::kPlaceEntity | origin, rng::Purpose::departure_count);
+    const std::int64_t n =
+        rules::departures(rules::departure_mean(today(Param::departure_rate_per_day),
+                                                model_.origin_shares()[i], push),
+                          count_draws);
+    for (std::int64_t k = 0; k < n; ++k) {
+      auto person_draws = draws(agents_.size(), rng::Purpose::new_agent);
+      const auto person = rules::draw_person(today(Param::departure_female_share),
+                                             today(Param::departure_funds_usd_mean),
+                                             model_.goal_weights(), person_draws);
+      departing_.push_back(agents_.add(static_cast<std::uint16_t>(origin),
+                                       person.female ? agent_flag::female : 0, person.goal,
+                                       person.funds_usd, day_));
+    }
+    for (; next_sponsored < sponsored.size() && sponsored[next_sponsored].origin == origin;
+         ++next_sponsored) {
+      const auto& s = sponsored[next_sponsored];
+      auto person_draws = draws(agents_.size(), rng::Purpose::new_agent);
+      const auto person =
+          rules::draw_sponsored_person(today(Param::departure_female_share),
+                                       today(Param::family_remittance_usd), s.goal, person_draws);
+      const auto flags = static_cast<std::uint8_t>((person.female ? agent_flag::female : 0) |
+                                                   agent_flag::sponsored);
+      departing_.push_back(agents_.add(s.origin, flags, person.goal, person.funds_usd, day_));
+    }
+  }
+  std::vector<Sponsorship>().swap(sponsored);
+  for (const AgentId a : departing_) {
+    tally_.stock(State::travelling, agents_.sex(a), +1);
+    tally_.occupy(agents_.location[a], +1);
+  }
+
+  for_blocks(departing_, [this](std::span<const AgentId> agents, BlockOutput& out) {
+    for (const AgentId a : agents) {
+      const Sex sex = agents_.sex(a);
+      const std::uint32_t origin = agents_.origin[a];
+      out.tally.event(Event::departed, sex, origin);
+      out.tally.event(Event::first_departure, sex, origin);
+      if (agents_.has(a, agent_flag::sponsored))
+        out.tally.event(Event::sponsored_departure, sex, origin);
+      auto d = draws(a, rng::Purpose::departure);
+      continue_journey(a, d, out, true);
+    }
+  });
+  for_blocks(reattempt_, [this](std::span<const AgentId> agents, BlockOutput& out) {
+    for (const AgentId a : agents) {
+      ++agents_.attempts[a];
+      out.tally.event(Event::departed, agents_.sex(a), agents_.origin[a]);
+      set_state(a, State::travelling, agents_.origin[a], out);
+      auto d = draws(a, rng::Purpose::departure);
+      continue_journey(a, d, out, true);
+    }
+  });
+}
+
+void Simulation::movement_phase() {
+  for_blocks(movement_, [this](std::span<const AgentId> agents, BlockOutput& out) {
+    for (const AgentId a : agents) {
+      auto d = draws(a, rng::Purpose::movement);
+      if (static_cast<Pending>(agents_.pending[a]) == Pending::hop_end) {
+        reach_place(a, d, out);
+      } else {  // hiding_move_on
+        set_state(a, State::travelling, agents_.location[a], out);
+        continue_journey(a, d, out, true);
+      }
+    }
+  });
+}
+
+void Simulation::patrol_phase() {
+  for_blocks(patrol_, [this](std::span<const AgentId> agents, BlockOutput& out) {
+    for (const AgentId a : agents) {
+      auto d = draws(a, rng::Purpose::patrol);
+      arrest(a, d, out);
+    }
+  });
+}
+
+void Simulation::broker_phase() {
+  if (requests_.empty()) return;
+  std::vector<std::int64_t> remaining(scenario_.places.size(), 0);
+  for (const auto& r : requests_) {
+    const double capacity =
+        model_.timeline().place(Param::broker_capacity_per_month, r.hub).at(day_);
+    remaining[r.hub] = std::max<std::int64_t>(
+        0, static_cast<std::int64_t>(capacity) - broker_used_this_month_[r.hub]);
+  }
+  rules::grant_requests(requests_, remaining, granted_);
+  BlockOutput& out = *serial_;
+  out.tally = tally_;
+  for (std::size_t i = 0; i < requests_.size(); ++i) {
+    const AgentId a = requests_[i].agent;
+    const std::uint32_t hub = requests_[i].hub;
+    const Sex sex = agents_.sex(a);
+    auto d = draws(a, rng::Purpose::broker);
+    if (!granted_[i]) {
+      out.tally.event(Event::broker_refused, sex, hub);
+      if (model_.is_home(hub)) {
+        continue_journey(a, d, out, false);
+      } else {
+        start_hiding(a, d, out);
+      }
+      continue;
+    }
+    ++broker_used_this_month_[hub];
+    out.tally.event(Event::broker_hired, sex, hub);
+    agents_.funds_usd[a] =
+        std::max(0.0F, agents_.funds_usd[a] - static_cast<float>(today(Param::broker_fee_usd)));
+    switch (rules::draw_contract(today(Param::broker_betrayal_probability),
+                                 today(Param::broker_trafficking_share), d)) {
+      case rules::Contract::honest:
+        agents_.flags[a] |= agent_flag::broker_client;
+        continue_journey(a, d, out, false);
+        break;
+      case rules::Contract::trafficked:
+        out.tally.event(Event::betrayed, sex, hub);
+        agents_.flags[a] |= agent_flag::trafficked;
+        start_hiding(a, d, out);
+        break;
+      case rules::Contract::reported:
+        out.tally.event(Event::betrayed, sex, hub);
+        arrest(a, d, out);
+        break;
+    }
+  }
+  requests_.clear();
+  merge(out);
+}
+
+void Simulation::repatriation_phase() {
+  for_blocks(repatriation_, [this](std::span<const AgentId> agents, BlockOutput& out) {
+    for (const AgentId a : agents) {
+      auto d = draws(a, rng::Purpose::repatriation);
+      switch (static_cast<Pending>(agents_.pending[a])) {
+        case Pending::detention_end:
+          repatriate(a, false, d, out);
+          break;
+        case Pending::punishment_end:
+          release(a, d, out);
+          break;
+        default:  // custody_death
+          die(a, out);
+          break;
+      }
+    }
+  });
+  // Mass returns: rare days, so a scan of all agents is affordable.
+  const auto& days = model_.timeline().mass_return_days();
+  while (mass_return_cursor_ < days.size() && days[mass_return_cursor_].first < day_)
+    ++mass_return_cursor_;
+  for (; mass_return_cursor_ < days.size() && days[mass_return_cursor_].first == day_;
+       ++mass_return_cursor_) {
+    const MassReturn& event = scenario_.mass_returns[days[mass_return_cursor_].second];
+    BlockOutput& out = *serial_;
+    out.tally = tally_;
+    for (AgentId a = 0; a < agents_.size(); ++a) {
+      if (agents_.state_of(a) != State::detained) continue;
+      if (scenario_.places[agents_.location[a]].country != event.country) continue;
+      auto d = draws(a, rng::Purpose::mass_return);
+      if (!dist::bernoulli(d, event.share)) continue;
+      repatriate(a, true, d, out);
+    }
+    merge(out);
+  }
+}
+
+void Simulation::arrival_phase() {
+  std::sort(arrivals_.begin(), arrivals_.end());
+  for_blocks(arrivals_, [this](std::span<const AgentId> agents, BlockOutput& out) {
+    for (const AgentId a : agents) {
+      auto d = draws(a, rng::Purpose::arrival);
+      arrive(a, d, out);
+    }
+  });
+  arrivals_.clear();
+}
+
+void Simulation::record_phase() {
+  if (model_.is_period_end(day_)) recorder_.snapshot(model_.period_of(day_));
+}
+
+// --- blocks --------------------------------------------------------------------------------------
+
+template <class Fn>
+void Simulation::for_blocks(std::span<const AgentId> agents, Fn&& fn) {
+  if (agents.empty()) return;
+  const std::size_t size = options_.block_size;
+  if (!options_.agent_parallel || agents.size() <= size) {
+    BlockOutput& out = *serial_;
+    out.tally = tally_;
+    fn(agents, out);
+    merge(out);
+    return;
+  }
+  // Blocks of a fixed size, whatever the thread count, merged in block order.
+  const std::size_t count = (agents.size() + size - 1) / size;
+  const CounterShape shape = recorder_.shape();
+  while (blocks_.size() < count) {
+    auto block = std::make_unique<BlockOutput>();
+    block->scratch = std::make_unique<TallyScratch>(shape);
+    block->tally = block->scratch->tally();
+    blocks_.push_back(std::move(block));
+  }
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count, 1),
+                    [&](const tbb::blocked_range<std::size_t>& range) {
+                      for (std::size_t b = range.begin(); b != range.end(); ++b) {
+                        const std::size_t first = b * size;
+                        fn(agents.subspan(first, std::min(size, agents.size() - first)),
+                           *blocks_[b]);
+                      }
+                    });
+  for (std::size_t b = 0; b < count; ++b) {
+    blocks_[b]->scratch->drain_into(tally_, shape);
+    merge(*blocks_[b]);
+  }
+}
+
+void Simulation::merge(BlockOutput& out) {
+  for (const auto& [day, a] : out.schedule) due_[static_cast<std::size_t>(day)].push_back(a);
+  for (const auto& [day, s] : out.sponsorships)
+    sponsorships_[static_cast<std::size_t>(day)].push_back(s);
+  requests_.insert(requests_.end(), out.broker_requests.begin(), out.broker_requests.end());
+  arrivals_.insert(arrivals_.end(), out.arrivals.begin(), out.arrivals.end());
+  out.schedule.clear();
+  out.sponsorships.clear();
+  out.broker_requests.clear();
+  out.arrivals.clear();
+}
+
+// --- one agent -----------------------------------------------------------------------------------
+
+void Simulation::schedule(AgentId a, std::int32_t day, Pending what, BlockOutput& out) {
+  agents_.pending[a] = static_cast<std::uint8_t>(day == kForever ? Pending::none : what);
+  agents_.event_day[a] = day;
+  if (day != kForever) out.schedule.emplace_back(day, a);
+}
+
+void Simulation::set_state(AgentId a, State state, std::uint32_t location, BlockOutput& out) {
+  const Sex sex = agents_.sex(a);
+  const State old = agents_.state_of(a);
+  out.tally.stock(old, sex, -1);
+  out.tally.stock(state, sex, +1);
+  // The dead are in no place; everyone else is somewhere (docs/model.md, "Occupancy").
+  if (old != State::dead) out.tally.occupy(agents_.location[a], -1);
+  if (state != State::dead) out.tally.occupy(location, +1);
+  agents_.state[a] = static_cast<std::uint8_t>(state);
+  agents_.location[a] = static_cast<std::uint16_t>(location);
+}
+
+void Simulation::continue_journey(AgentId a, rng::Draws& d, BlockOutput& out, bool may_ask_broker) {
+  const std::uint32_t place = agents_.location[a];
+  const bool client = agents_.has(a, agent_flag::broker_client);
+  if (may_ask_broker && !client) {
+    const double capacity =
+        model_.timeline().place(Param::broker_capacity_per_month, place).at(day_);
+    if (capacity >= 1.0 && rules::wants_broker(agents_.funds_usd[a], today(Param::broker_fee_usd),
+                                               agents_.has(a, agent_flag::sponsored),
+                                               today(Param::broker_hire_probability), d)) {
+      auto priority = draws(a, rng::Purpose::broker_priority);
+      out.broker_requests.push_back({place, priority.next(), a});
+      return;
+    }
+  }
+  const auto route = rules::choose_route(
+      network_, *plan_, scenario_.routes.size(), place, agents_.goal[a],
+      client ? View::brokered : View::independent, today(Param::route_choice_temperature), d);
+  if (route) {
+    start_hop(a, *route, d, out);
+  } else if (model_.is_home(place)) {
+    stay_home(a, d, out);
+  } else {
+    start_hiding(a, d, out);
+  }
+}
+
+void Simulation::start_hop(AgentId a, std::uint32_t route_index, rng::Draws& d, BlockOutput& out) {
+  const Route& route = scenario_.routes[route_index];
+  const bool client = agents_.has(a, agent_flag::broker_client);
+  float& funds = agents_.funds_usd[a];
+  bool bribed = false;
+  if (model_.is_home(route.from) && !model_.is_home(route.to) &&
+      static_cast<double>(funds) >= today(Param::crossing_bribe_usd)) {
+    bribed = true;
+    funds -= static_cast<float>(today(Param::crossing_bribe_usd));
+  }
+  if (!client) funds = std::max(0.0F, funds - static_cast<float>(route.cost_usd));
+  const double factor = rules::hazard_factor(client, today(Param::broker_protection), bribed,
+                                             today(Param::crossing_bribe_factor));
+  const auto hop = rules::plan_hop(day_, route.travel_days, route.travel_spread_days,
+                                   rules::RouteHazard{network_, route_index, factor}, last_day_, d);
+  agents_.route[a] = route_index;
+  schedule(a, hop.end_day, hop.caught ? Pending::caught : Pending::hop_end, out);
+}
+
+void Simulation::reach_place(AgentId a, rng::Draws& d, BlockOutput& out) {
+  const std::uint32_t route_index = agents_.route[a];
+  const Route& route = scenario_.routes[route_index];
+  const Sex sex = agents_.sex(a);
+  out.tally.traversed(route_index);
+  set_state(a, State::travelling, route.to, out);
+  if (model_.is_home(route.from) && !model_.is_home(route.to)) {
+    out.tally.event(Event::crossed_border, sex, route.to);
+  }
+  const Place& place = scenario_.places[route.to];
+  if (place.kind == PlaceKind::destination) {
+    out.arrivals.push_back(a);
+    return;
+  }
+  if (place.kind == PlaceKind::transit && !agents_.has(a, agent_flag::broker_client) &&
+      rules::decides_to_hide(sex == Sex::female, today(Param::hiding_probability_female),
+                             today(Param::hiding_probability_male), d)) {
+    start_hiding(a, d, out);
+    return;
+  }
+  continue_journey(a, d, out, true);
+}
+
+void Simulation::start_hiding(AgentId a, rng::Draws& d, BlockOutput& out) {
+  const std::uint32_t place = agents_.location[a];
+  out.tally.event(Event::started_hiding, agents_.sex(a), place);
+  set_state(a, State::hiding, place, out);
+  const auto& timeline = model_.timeline();
+  const rules::HidingHazards hazards{timeline.global(Param::hiding_arrest_hazard_per_day),
+                                     timeline.place(Param::police_sweep_multiplier, place),
+                                     timeline.global(Param::hiding_move_on_hazard_per_day),
+                                     agents_.has(a, agent_flag::trafficked)
+                                         ? today(Param::hiding_trafficked_move_on_factor)
+                                         : 1.0};
+  const auto end = rules::plan_hiding(day_, last_day_, hazards, d);
+  if (end.day != kForever) {
+    agents_.funds_usd[a] = rules::funds_after_hiding(
+        agents_.funds_usd[a], today(Param::hiding_savings_usd_per_day), end.day - day_);
+  }
+  schedule(a, end.day, end.arrested ? Pending::hiding_arrest : Pending::hiding_move_on, out);
+}
+
+void Simulation::arrest(AgentId a, rng::Draws& d, BlockOutput& out) {
+  const std::uint32_t place_index = agents_.location[a];
+  const Place& place = scenario_.places[place_index];
+  const Sex sex = agents_.sex(a);
+  agents_.flags[a] &= static_cast<std::uint8_t>(~agent_flag::broker_client);
+  if (model_.is_home(place_index)) {
+    // Caught on the home side: punished without having left.
+    out.tally.event(Event::caught_at_border, sex, place_index);
+    if (dist::bernoulli(d, today(Param::crossing_lethal_share))) {
+      die(a, out);
+    } else {
+      set_state(a, State::imprisoned, agents_.origin[a], out);
+      punish(a, d, out);
+    }
+    return;
+  }
+  if (place.kind == PlaceKind::third_country) {
+    out.tally.event(Event::arrested_in_third_country, sex, place_index);
+    if (place.pass_on_to >= 0 && dist::bernoulli(d, place.pass_on_probability)) {
+      out.tally.event(Event::passed_on, sex, place_index);
+      set_state(a, State::travelling, static_cast<std::uint32_t>(place.pass_on_to), out);
+      schedule(a, kForever, Pending::none, out);
+      out.arrivals.push_back(a);
+      return;
+    }
+    if (place.sends_back_to >= 0) {
+      set_state(a, agents_.state_of(a), static_cast<std::uint32_t>(place.sends_back_to), out);
+    }
+  } else {
+    out.tally.event(Event::arrested_in_transit, sex, place_index);
+  }
+  detain(a, d, out);
+}
+
+void Simulation::detain(AgentId a, rng::Draws& d, BlockOutput& out) {
+  set_state(a, State::detained, agents_.location[a], out);
+  const auto end = rules::plan_detention(
+      day_, last_day_, model_.timeline().global(Param::repatriation_return_hazard_per_day), d);
+  schedule(a, end, Pending::detention_end, out);
+}
+
+void Simulation::repatriate(AgentId a, bool mass, rng::Draws& d, BlockOutput& out) {
+  const Sex sex = agents_.sex(a);
+  out.tally.event(Event::repatriated, sex, agents_.location[a]);
+  if (mass) out.tally.event(Event::mass_returned, sex, agents_.location[a]);
+  set_state(a, State::imprisoned, agents_.origin[a], out);
+  punish(a, d, out);
+}
+
+void Simulation::punish(AgentId a, rng::Draws& d, BlockOutput& out) {
+  const auto p = rules::plan_punishment(day_, last_day_, today(Param::punishment_camp_probability),
+                                        today(Param::punishment_death_probability),
+                                        model_.timeline().global(Param::punishment_days_mean), d);
+  schedule(a, p.end_day,
+           p.sentence == rules::Sentence::death ? Pending::custody_death : Pending::punishment_end,
+           out);
+}
+
+void Simulation::release(AgentId a, rng::Draws& d, BlockOutput& out) {
+  out.tally.event(Event::released, agents_.sex(a), agents_.origin[a]);
+  stay_home(a, d, out);
+}
+
+void Simulation::stay_home(AgentId a, rng::Draws& d, BlockOutput& out) {
+  set_state(a, State::back_home, agents_.origin[a], out);
+  const auto again =
+      rules::plan_reattempt(day_, last_day_, today(Param::reattempt_probability),
+                            model_.timeline().global(Param::reattempt_delay_days_mean), d);
+  schedule(a, again, Pending::reattempt, out);
+}
+
+void Simulation::arrive(AgentId a, rng::Draws& d, BlockOutput& out) {
+  const std::uint32_t place = agents_.location[a];
+  const Sex sex = agents_.sex(a);
+  const auto goal = static_cast<std::size_t>(model_.goal_of_place(place));
+  out.tally.event(Event::arrived, sex, place);
+  out.tally.arrival(goal, sex, rules::years_abroad(agents_.first_departure_day[a], day_));
+  set_state(a, State::arrived, place, out);
+  agents_.flags[a] &= static_cast<std::uint8_t>(~agent_flag::broker_client);
+  schedule(a, kForever, Pending::none, out);
+  const auto day =
+      rules::plan_sponsorship(day_, last_day_, today(Param::family_sponsor_probability),
+                              today(Param::family_delay_days_mean), d);
+  if (day != kForever) {
+    out.sponsorships.emplace_back(
+        day, Sponsorship{agents_.origin[a], static_cast<std::uint8_t>(goal), a});
+  }
+}
+
+void Simulation::die(AgentId a, BlockOutput& out) {
+  out.tally.event(Event::died, agents_.sex(a), agents_.location[a]);
+  set_state(a, State::dead, agents_.location[a], out);
+  schedule(a, kForever, Pending::none, out);
+}
+
+}  // namespace tumen
