@@ -23,7 +23,8 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 // The parameters that shape route plans; a plan is rebuilt when any of them changes.
 constexpr Param kPlanGlobals[] = {Param::route_time_weight, Param::route_risk_weight,
-                                  Param::route_cost_weight_per_kusd, Param::broker_protection};
+                                  Param::route_cost_weight_per_kusd, Param::broker_protection,
+                                  Param::broker_fee_usd};
 
 }  // namespace
 
@@ -68,6 +69,9 @@ Network::Network(const Scenario& scenario, const Timeline& timeline)
     for (std::uint32_t r = 0; r < scenario.routes.size(); ++r) {
       next = std::min(next, timeline.route(Param::route_open, r).constant_until(day));
       next = std::min(next, detection_constant_until(r, day));
+      next =
+          std::min(next, timeline.place(Param::broker_capacity_per_month, scenario.routes[r].from)
+                             .constant_until(day));
     }
     day = next;
   }
@@ -103,6 +107,7 @@ RoutePlan Network::build_plan(std::int32_t day) const {
   const double risk_weight = timeline_.global(Param::route_risk_weight).at(day);
   const double cost_weight = timeline_.global(Param::route_cost_weight_per_kusd).at(day);
   const double protection = timeline_.global(Param::broker_protection).at(day);
+  const double fee = timeline_.global(Param::broker_fee_usd).at(day);
 
   for (std::uint32_t r = 0; r < route_count; ++r) {
     const Route& route = scenario_.routes[r];
@@ -111,12 +116,19 @@ RoutePlan Network::build_plan(std::int32_t day) const {
     const double hazard = detection_hazard(r, day);
     const double risk_alone = -std::expm1(-hazard * days);
     const double risk_brokered = -std::expm1(-hazard * (1.0 - protection) * days);
+    const double cost_alone =
+        time_weight * days + risk_weight * risk_alone + cost_weight * route.cost_usd / 1000.0;
     if (route.broker == BrokerUse::optional) {
-      plan.route_cost[r] =
-          time_weight * days + risk_weight * risk_alone + cost_weight * route.cost_usd / 1000.0;
+      plan.route_cost[r] = cost_alone;
+      plan.route_cost[route_count + r] = cost_alone;
+    } else if (timeline_.place(Param::broker_capacity_per_month, route.from).at(day) >= 1.0) {
+      // Someone who can pay plans toward a broker-only route that starts at a working hub,
+      // pricing in the fee; they cannot travel it alone (rules::choose_route skips it).
+      plan.route_cost[route_count + r] =
+          time_weight * days + risk_weight * risk_brokered + cost_weight * fee / 1000.0;
     }
     // A broker's fee covers the route costs, so brokered travel weighs only time and risk.
-    plan.route_cost[route_count + r] = time_weight * days + risk_weight * risk_brokered;
+    plan.route_cost[2 * route_count + r] = time_weight * days + risk_weight * risk_brokered;
   }
 
   // Reversed graph: Dijkstra from each destination gives every place's cost to reach it.

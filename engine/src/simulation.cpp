@@ -192,6 +192,8 @@ void Simulation::departure_phase() {
   for_blocks(reattempt_, [this](std::span<const AgentId> agents, BlockOutput& out) {
     for (const AgentId a : agents) {
       ++agents_.attempts[a];
+      agents_.flags[a] &=
+          static_cast<std::uint8_t>(~(agent_flag::has_hidden | agent_flag::trafficked));
       out.tally.event(Event::departed, agents_.sex(a), agents_.origin[a]);
       set_state(a, State::travelling, agents_.origin[a], out);
       auto d = draws(a, rng::Purpose::departure);
@@ -397,20 +399,27 @@ void Simulation::set_state(AgentId a, State state, std::uint32_t location, Block
 void Simulation::continue_journey(AgentId a, rng::Draws& d, BlockOutput& out, bool may_ask_broker) {
   const std::uint32_t place = agents_.location[a];
   const bool client = agents_.has(a, agent_flag::broker_client);
-  if (may_ask_broker && !client) {
+  const bool can_pay = static_cast<double>(agents_.funds_usd[a]) >= today(Param::broker_fee_usd);
+  View view = client ? View::brokered : can_pay ? View::seeking_broker : View::unaided;
+  if (view == View::seeking_broker) {
     const double capacity =
         model_.timeline().place(Param::broker_capacity_per_month, place).at(day_);
-    if (capacity >= 1.0 && rules::wants_broker(agents_.funds_usd[a], today(Param::broker_fee_usd),
-                                               agents_.has(a, agent_flag::sponsored),
-                                               today(Param::broker_hire_probability), d)) {
-      auto priority = draws(a, rng::Purpose::broker_priority);
-      out.broker_requests.push_back({place, priority.next(), a});
-      return;
+    if (!may_ask_broker) {
+      view = View::unaided;  // refused or declined here: go on alone
+    } else if (capacity >= 1.0) {
+      if (rules::wants_broker(agents_.funds_usd[a], today(Param::broker_fee_usd),
+                              agents_.has(a, agent_flag::sponsored),
+                              today(Param::broker_hire_probability), d)) {
+        auto priority = draws(a, rng::Purpose::broker_priority);
+        out.broker_requests.push_back({place, priority.next(), a});
+        return;
+      }
+      view = View::unaided;
     }
   }
-  const auto route = rules::choose_route(
-      network_, *plan_, scenario_.routes.size(), place, agents_.goal[a],
-      client ? View::brokered : View::independent, today(Param::route_choice_temperature), d);
+  const auto route =
+      rules::choose_route(network_, *plan_, scenario_.routes.size(), place, agents_.goal[a], view,
+                          today(Param::route_choice_temperature), d);
   if (route) {
     start_hop(a, *route, d, out);
   } else if (model_.is_home(place)) {
@@ -454,6 +463,7 @@ void Simulation::reach_place(AgentId a, rng::Draws& d, BlockOutput& out) {
     return;
   }
   if (place.kind == PlaceKind::transit && !agents_.has(a, agent_flag::broker_client) &&
+      !agents_.has(a, agent_flag::has_hidden) &&
       rules::decides_to_hide(sex == Sex::female, today(Param::hiding_probability_female),
                              today(Param::hiding_probability_male), d)) {
     start_hiding(a, d, out);
@@ -465,6 +475,7 @@ void Simulation::reach_place(AgentId a, rng::Draws& d, BlockOutput& out) {
 void Simulation::start_hiding(AgentId a, rng::Draws& d, BlockOutput& out) {
   const std::uint32_t place = agents_.location[a];
   out.tally.event(Event::started_hiding, agents_.sex(a), place);
+  agents_.flags[a] |= agent_flag::has_hidden;
   set_state(a, State::hiding, place, out);
   const auto& timeline = model_.timeline();
   const rules::HidingHazards hazards{timeline.global(Param::hiding_arrest_hazard_per_day),

@@ -51,20 +51,23 @@ TEST_CASE("Route plans follow the timeline", "[network]") {
   const std::int32_t closure = days_between(s.start, *Date::parse_iso("2006-06-01"));
   const auto& before = network.plan_for(closure - 1);
   const auto& after = network.plan_for(closure);
-  CHECK(std::isfinite(before.step_cost(View::independent, mongolia, s.routes.size())));
-  CHECK(std::isinf(after.step_cost(View::independent, mongolia, s.routes.size())));
+  CHECK(std::isfinite(before.step_cost(View::unaided, mongolia, s.routes.size())));
+  CHECK(std::isinf(after.step_cost(View::unaided, mongolia, s.routes.size())));
   // Every origin reaches South Korea, on its own and with a broker.
   for (const auto o : model.origins()) {
-    CHECK(std::isfinite(before.cost(View::independent, 0, o)));
+    CHECK(std::isfinite(before.cost(View::unaided, 0, o)));
     CHECK(std::isfinite(before.cost(View::brokered, 0, o)));
   }
-  // The broker-only sea route is not in the independent view.
+  // People on their own price the broker-only sea route at the fee, so it is dearer for them.
   const auto sea = route(s, "Qingdao->South Korea");
-  CHECK(std::isinf(before.step_cost(View::independent, sea, s.routes.size())));
+  CHECK(std::isinf(before.step_cost(View::unaided, sea, s.routes.size())));
+  CHECK(before.step_cost(View::seeking_broker, sea, s.routes.size()) >
+        before.step_cost(View::brokered, sea, s.routes.size()));
+  CHECK(model.network().broker_only(sea));
   CHECK(std::isfinite(before.step_cost(View::brokered, sea, s.routes.size())));
   // Brokered costs from Qingdao are lower: the sea route is only 2 days.
   CHECK(before.cost(View::brokered, 0, place(s, "Qingdao")) <
-        before.cost(View::independent, 0, place(s, "Qingdao")));
+        before.cost(View::unaided, 0, place(s, "Qingdao")));
 }
 
 TEST_CASE("Detection hazards scale with patrol intensity", "[network]") {

@@ -28,6 +28,7 @@ inline constexpr std::uint8_t female = 1;
 inline constexpr std::uint8_t broker_client = 2;  // under a broker contract
 inline constexpr std::uint8_t sponsored = 4;      // family abroad pays
 inline constexpr std::uint8_t trafficked = 8;     // sold by a broker; moves on less
+inline constexpr std::uint8_t has_hidden = 16;    // hid already on this attempt: moves on now
 }  // namespace agent_flag
 
 using AgentId = std::uint32_t;

@@ -13,10 +13,13 @@
 
 namespace tumen {
 
-// Who can use which routes: people on their own cannot use broker-only routes; broker clients
-// can use every open route and travel with a lower detection hazard.
-enum class View : std::uint8_t { independent, brokered };
-inline constexpr std::size_t kViewCount = 2;
+// What a person knows and can use, which decides the routes they plan with:
+//   unaided         cannot pay a broker: only routes that need none;
+//   seeking_broker  can pay a broker: also broker-only routes that start at a working hub, priced
+//                   at the fee, so they head for the hub (but cannot travel such routes alone);
+//   brokered        under a broker contract: every open route, with a lower detection hazard.
+enum class View : std::uint8_t { unaided, seeking_broker, brokered };
+inline constexpr std::size_t kViewCount = 3;
 
 struct RoutePlan {
   std::int32_t first_day = 0;
@@ -43,6 +46,9 @@ class Network {
   }
   [[nodiscard]] std::uint32_t route_to(std::uint32_t route) const {
     return scenario_.routes[route].to;
+  }
+  [[nodiscard]] bool broker_only(std::uint32_t route) const {
+    return scenario_.routes[route].broker == BrokerUse::required;
   }
   [[nodiscard]] const RoutePlan& plan_for(std::int32_t day) const;
   [[nodiscard]] std::size_t plan_count() const { return plans_.size(); }

@@ -21,6 +21,7 @@ std::optional<std::uint32_t> choose_route(const Network& network, const RoutePla
     const double rest = plan.cost(view, goal, network.route_to(r));
     // Only routes that bring the person strictly closer: no wandering in circles.
     if (!std::isfinite(step) || !(rest < here) || n == kMaxChoices) continue;
+    if (view != View::brokered && network.broker_only(r)) continue;
     candidates[n] = r;
     totals[n] = step + rest;
     ++n;

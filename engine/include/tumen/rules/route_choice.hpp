@@ -2,7 +2,8 @@
 // Rule family 4: route choice. A person at a place picks the next route toward their goal among
 // the open routes that bring them strictly closer to it (in generalised cost: time, risk and
 // money). Broker clients follow the broker's route, the cheapest; people on their own choose by a
-// logit of the total cost, and know only the routes that need no broker. docs/model.md,
+// logit of the total cost, and cannot take routes that need a broker: where only such a route
+// leads on, they wait (hide) at the hub until a broker takes them. docs/model.md,
 // "Route choice".
 #include <cstdint>
 #include <optional>
