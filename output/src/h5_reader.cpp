@@ -1,0 +1,410 @@
+#include "tumen/output/h5_reader.hpp"
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "detail/h5_error.hpp"
+#include "detail/h5_handle.hpp"
+#include "tumen/output/format.hpp"
+#include "tumen/output/output_error.hpp"
+
+namespace tumen::output {
+
+std::int64_t Int64Array::at(std::initializer_list<std::size_t> index) const {
+  if (index.size() != shape.size()) {
+    throw std::out_of_range("Int64Array::at: " + std::to_string(index.size()) +
+                            " indices for an array of " + std::to_string(shape.size()) + " axes");
+  }
+  std::size_t offset = 0;
+  std::size_t axis = 0;
+  for (const std::size_t position : index) {
+    if (position >= shape[axis]) {
+      throw std::out_of_range("Int64Array::at: index " + std::to_string(position) +
+                              " is beyond axis " + std::to_string(axis) + " of size " +
+                              std::to_string(shape[axis]));
+    }
+    offset = offset * shape[axis] + position;
+    ++axis;
+  }
+  return values[offset];
+}
+
+namespace {
+
+using detail::ErrorContext;
+
+// Frees what HDF5 allocated for variable-length strings, even when copying them out throws.
+class VariableLengthBuffer {
+ public:
+  VariableLengthBuffer(hid_t memory_type, hid_t space, std::size_t count)
+      : memory_type_(memory_type), space_(space), texts_(count, nullptr) {}
+  ~VariableLengthBuffer() {
+    if (filled_) (void)H5Dvlen_reclaim(memory_type_, space_, H5P_DEFAULT, texts_.data());
+  }
+  VariableLengthBuffer(const VariableLengthBuffer&) = delete;
+  VariableLengthBuffer& operator=(const VariableLengthBuffer&) = delete;
+
+  char** data() { return texts_.data(); }
+  void mark_filled() { filled_ = true; }
+  [[nodiscard]] std::string text(std::size_t index) const {
+    return texts_[index] != nullptr ? std::string(texts_[index]) : std::string();
+  }
+
+ private:
+  hid_t memory_type_;
+  hid_t space_;
+  std::vector<char*> texts_;
+  bool filled_ = false;
+};
+
+// A fixed-length string as stored: NUL-terminated, NUL-padded or space-padded.
+std::string trim_fixed_length(std::string_view stored, H5T_str_t padding) {
+  stored = stored.substr(0, stored.find('\0'));
+  if (padding == H5T_STR_SPACEPAD) {
+    const std::size_t end = stored.find_last_not_of(' ');
+    stored = end == std::string_view::npos ? std::string_view() : stored.substr(0, end + 1);
+  }
+  return std::string(stored);
+}
+
+std::size_t point_count(const ErrorContext& errors, hid_t space, const std::string& what) {
+  return static_cast<std::size_t>(
+      errors.check(H5Sget_simple_extent_npoints(space), "read the size of " + what));
+}
+
+}  // namespace
+
+struct H5Reader::Impl {
+  explicit Impl(std::filesystem::path file_path)
+      : path(std::move(file_path)), errors(path.string()) {}
+
+  [[nodiscard]] detail::Attribute open_attribute(const std::string& object,
+                                                 const std::string& name) const {
+    const std::string what = "attribute '" + name + "' of " + object;
+    if (!exists(object)) errors.fail("no object " + object + " for " + what);
+    if (errors.check(H5Aexists_by_name(file.id(), object.c_str(), name.c_str(), H5P_DEFAULT),
+                     "look up " + what) == 0) {
+      errors.fail("no " + what);
+    }
+    return detail::Attribute(errors.check(
+        H5Aopen_by_name(file.id(), object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+        "open " + what));
+  }
+
+  [[nodiscard]] detail::Dataset open_dataset(const std::string& path_in_file) const {
+    if (!exists(path_in_file)) errors.fail("no dataset " + path_in_file);
+    return detail::Dataset(errors.check(H5Dopen2(file.id(), path_in_file.c_str(), H5P_DEFAULT),
+                                        "open dataset " + path_in_file));
+  }
+
+  [[nodiscard]] bool exists(const std::string& object) const {
+    return errors.check(H5LTpath_valid(file.id(), object.c_str(), true), "look up " + object) > 0;
+  }
+
+  [[nodiscard]] H5T_class_t type_class(hid_t type, const std::string& what) const {
+    const H5T_class_t found = H5Tget_class(type);
+    if (found == H5T_NO_CLASS) errors.fail_hdf5("read the type of " + what);
+    return found;
+  }
+
+  // Reads one integer attribute as Wide (int64 or uint64), rejecting a value that does not fit.
+  template <typename Wide>
+  [[nodiscard]] Wide integer_attribute(const std::string& object, const std::string& name) const {
+    const std::string what = "attribute '" + name + "' of " + object;
+    const detail::Attribute attribute = open_attribute(object, name);
+    const detail::Datatype type(errors.check(H5Aget_type(attribute.id()), "read " + what));
+    if (type_class(type.id(), what) != H5T_INTEGER) errors.fail(what + " is not an integer");
+    const detail::Dataspace space(errors.check(H5Aget_space(attribute.id()), "read " + what));
+    if (point_count(errors, space.id(), what) != 1) errors.fail(what + " is not a single value");
+
+    const H5T_sign_t sign = H5Tget_sign(type.id());
+    if (sign == H5T_SGN_ERROR) errors.fail_hdf5("read the type of " + what);
+    // Read in the stored signedness, then range-check: HDF5's own conversion would clip.
+    if (sign == H5T_SGN_NONE) {
+      std::uint64_t value = 0;
+      errors.check(H5Aread(attribute.id(), H5T_NATIVE_UINT64, &value), "read " + what);
+      if (value > static_cast<std::uint64_t>(std::numeric_limits<Wide>::max())) {
+        errors.fail(what + " is too large: " + std::to_string(value));
+      }
+      return static_cast<Wide>(value);
+    }
+    std::int64_t value = 0;
+    errors.check(H5Aread(attribute.id(), H5T_NATIVE_INT64, &value), "read " + what);
+    if (value < 0 && std::numeric_limits<Wide>::min() == 0) {
+      errors.fail(what + " is negative: " + std::to_string(value));
+    }
+    return static_cast<Wide>(value);
+  }
+
+  [[nodiscard]] Int64Array read_int64(const std::string& path_in_file,
+                                      const std::size_t* replicate_index) const {
+    const detail::Dataset dataset = open_dataset(path_in_file);
+    const detail::Datatype type(
+        errors.check(H5Dget_type(dataset.id()), "read the type of " + path_in_file));
+    if (type_class(type.id(), path_in_file) != H5T_INTEGER) {
+      errors.fail(path_in_file + " is not an integer dataset");
+    }
+    const detail::Dataspace file_space(
+        errors.check(H5Dget_space(dataset.id()), "read the shape of " + path_in_file));
+    const int rank = errors.check(H5Sget_simple_extent_ndims(file_space.id()),
+                                  "read the shape of " + path_in_file);
+    std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+    errors.check(H5Sget_simple_extent_dims(file_space.id(), dims.data(), nullptr),
+                 "read the shape of " + path_in_file);
+
+    Int64Array array;
+    if (replicate_index != nullptr) {
+      if (dims.empty() || *replicate_index >= dims[0]) {
+        errors.fail("replicate index " + std::to_string(*replicate_index) + " is beyond " +
+                    path_in_file + "'s first axis");
+      }
+      std::vector<hsize_t> start(dims.size(), 0);
+      start[0] = *replicate_index;
+      dims[0] = 1;
+      errors.check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr,
+                                       dims.data(), nullptr),
+                   "select a replicate of " + path_in_file);
+      dims.erase(dims.begin());
+    }
+    std::size_t count = 1;
+    for (const hsize_t size : dims) {
+      array.shape.push_back(static_cast<std::size_t>(size));
+      count *= static_cast<std::size_t>(size);
+    }
+    array.values.resize(count);
+    if (count == 0) return array;
+
+    const hsize_t memory_size = count;
+    const detail::Dataspace memory_space(errors.check(H5Screate_simple(1, &memory_size, nullptr),
+                                                      "create a dataspace for " + path_in_file));
+    errors.check(H5Dread(dataset.id(), H5T_NATIVE_INT64, memory_space.id(), file_space.id(),
+                         H5P_DEFAULT, array.values.data()),
+                 "read " + path_in_file);
+    return array;
+  }
+
+  std::filesystem::path path;
+  ErrorContext errors;
+  detail::File file;
+  std::int64_t format_version = 0;
+};
+
+H5Reader::H5Reader(const std::filesystem::path& path) : impl_(std::make_unique<Impl>(path)) {
+  detail::silence_hdf5_error_printing();
+  Impl& reader = *impl_;
+  const ErrorContext& errors = reader.errors;
+
+  std::error_code failure;
+  const std::filesystem::file_status status = std::filesystem::status(path, failure);
+  if (!std::filesystem::exists(status)) errors.fail("no such file");
+  if (std::filesystem::is_directory(status)) errors.fail("is a directory, not a file");
+  const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
+  if (is_hdf5 == 0) errors.fail("not an HDF5 file");
+  errors.check(is_hdf5, "read the file");
+
+  const detail::PropertyList access(errors.check(H5Pcreate(H5P_FILE_ACCESS), "create file access"));
+  // As the writer: honour locks, but read on file systems that have none.
+  errors.check(H5Pset_file_locking(access.id(), true, true), "set file locking");
+  reader.file = detail::File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.id()));
+  if (!reader.file.is_open()) {
+    const std::string reason = detail::take_innermost_hdf5_message();
+    // A running `tumen run` holds the lock of its .partial file; say so rather than leave the
+    // user with an errno.
+    const bool locked = reason.find("unable to lock file") != std::string::npos;
+    errors.fail("cannot open the file: " + reason +
+                (locked ? " (another process, such as a running tumen, is writing it)" : ""));
+  }
+
+  const char* const foreign = "not a tumen output file";
+  if (!has_attribute("/", "format")) {
+    errors.fail(std::string(foreign) + " (it has no root attribute \"format\")");
+  }
+  std::string format;
+  try {
+    format = string_attribute("format");
+  } catch (const OutputError&) {
+    errors.fail(std::string(foreign) + " (its root attribute \"format\" is not a string)");
+  }
+  if (format != format_name) {
+    errors.fail(std::string(foreign) + " (its format is \"" + format + "\", not \"" +
+                std::string(format_name) + "\")");
+  }
+  if (!has_attribute("/", "format_version")) {
+    errors.fail(std::string(foreign) + " (it has no root attribute \"format_version\")");
+  }
+  reader.format_version = int64_attribute("format_version");
+  if (reader.format_version > output::format_version) {
+    errors.fail("format_version " + std::to_string(reader.format_version) +
+                " is newer than this tumen understands (" + std::to_string(output::format_version) +
+                ")");
+  }
+  if (reader.format_version < 1) {
+    errors.fail(std::string(foreign) + " (format_version " + std::to_string(reader.format_version) +
+                ")");
+  }
+}
+
+H5Reader::~H5Reader() {
+  if (impl_) detail::silence_hdf5_error_printing();
+}
+H5Reader::H5Reader(H5Reader&&) noexcept = default;
+H5Reader& H5Reader::operator=(H5Reader&&) noexcept = default;
+
+const std::filesystem::path& H5Reader::path() const {
+  return impl_->path;
+}
+std::int64_t H5Reader::format_version() const {
+  return impl_->format_version;
+}
+
+bool H5Reader::exists(std::string_view object_path) const {
+  detail::silence_hdf5_error_printing();
+  return impl_->exists(std::string(object_path));
+}
+
+bool H5Reader::has_attribute(std::string_view object_path, std::string_view name) const {
+  detail::silence_hdf5_error_printing();
+  const std::string object(object_path);
+  if (!impl_->exists(object)) return false;
+  const std::string attribute(name);
+  return impl_->errors.check(
+             H5Aexists_by_name(impl_->file.id(), object.c_str(), attribute.c_str(), H5P_DEFAULT),
+             "look up attribute '" + attribute + "' of " + object) > 0;
+}
+
+std::string H5Reader::string_attribute(std::string_view object_path, std::string_view name) const {
+  detail::silence_hdf5_error_printing();
+  const Impl& reader = *impl_;
+  const ErrorContext& errors = reader.errors;
+  const std::string object(object_path);
+  const std::string what = "attribute '" + std::string(name) + "' of " + object;
+  const detail::Attribute attribute = reader.open_attribute(object, std::string(name));
+  const detail::Datatype type(errors.check(H5Aget_type(attribute.id()), "read " + what));
+  if (reader.type_class(type.id(), what) != H5T_STRING) errors.fail(what + " is not a string");
+  const detail::Dataspace space(errors.check(H5Aget_space(attribute.id()), "read " + what));
+  if (point_count(errors, space.id(), what) != 1) errors.fail(what + " is not a single string");
+  // Memory type = stored type: same character set and padding, so HDF5 converts nothing.
+  const detail::Datatype memory_type(
+      errors.check(H5Tget_native_type(type.id(), H5T_DIR_DEFAULT), "read " + what));
+
+  if (errors.check(H5Tis_variable_str(type.id()), "read " + what) > 0) {
+    VariableLengthBuffer buffer(memory_type.id(), space.id(), 1);
+    errors.check(H5Aread(attribute.id(), memory_type.id(), buffer.data()), "read " + what);
+    buffer.mark_filled();
+    return buffer.text(0);
+  }
+  std::string stored(H5Tget_size(type.id()), '\0');
+  errors.check(H5Aread(attribute.id(), memory_type.id(), stored.data()), "read " + what);
+  return trim_fixed_length(stored, H5Tget_strpad(type.id()));
+}
+
+std::uint64_t H5Reader::uint64_attribute(std::string_view object_path,
+                                         std::string_view name) const {
+  detail::silence_hdf5_error_printing();
+  return impl_->integer_attribute<std::uint64_t>(std::string(object_path), std::string(name));
+}
+
+std::int64_t H5Reader::int64_attribute(std::string_view object_path, std::string_view name) const {
+  detail::silence_hdf5_error_printing();
+  return impl_->integer_attribute<std::int64_t>(std::string(object_path), std::string(name));
+}
+
+std::vector<std::size_t> H5Reader::shape(std::string_view dataset_path) const {
+  detail::silence_hdf5_error_printing();
+  const Impl& reader = *impl_;
+  const std::string path_in_file(dataset_path);
+  const detail::Dataset dataset = reader.open_dataset(path_in_file);
+  const detail::Dataspace space(
+      reader.errors.check(H5Dget_space(dataset.id()), "read the shape of " + path_in_file));
+  const int rank = reader.errors.check(H5Sget_simple_extent_ndims(space.id()),
+                                       "read the shape of " + path_in_file);
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  reader.errors.check(H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr),
+                      "read the shape of " + path_in_file);
+  return {dims.begin(), dims.end()};
+}
+
+std::vector<std::string> H5Reader::strings(std::string_view dataset_path) const {
+  detail::silence_hdf5_error_printing();
+  const Impl& reader = *impl_;
+  const ErrorContext& errors = reader.errors;
+  const std::string path_in_file(dataset_path);
+  const detail::Dataset dataset = reader.open_dataset(path_in_file);
+  const detail::Datatype type(errors.check(H5Dget_type(dataset.id()), "read " + path_in_file));
+  if (reader.type_class(type.id(), path_in_file) != H5T_STRING) {
+    errors.fail(path_in_file + " is not a string dataset");
+  }
+  const detail::Dataspace space(errors.check(H5Dget_space(dataset.id()), "read " + path_in_file));
+  const std::size_t count = point_count(errors, space.id(), path_in_file);
+  std::vector<std::string> values;
+  if (count == 0) return values;
+  values.reserve(count);
+  const detail::Datatype memory_type(
+      errors.check(H5Tget_native_type(type.id(), H5T_DIR_DEFAULT), "read " + path_in_file));
+
+  if (errors.check(H5Tis_variable_str(type.id()), "read " + path_in_file) > 0) {
+    VariableLengthBuffer buffer(memory_type.id(), space.id(), count);
+    errors.check(
+        H5Dread(dataset.id(), memory_type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
+        "read " + path_in_file);
+    buffer.mark_filled();
+    for (std::size_t index = 0; index < count; ++index) values.push_back(buffer.text(index));
+    return values;
+  }
+  const std::size_t size = H5Tget_size(type.id());
+  std::string stored(size * count, '\0');
+  errors.check(
+      H5Dread(dataset.id(), memory_type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, stored.data()),
+      "read " + path_in_file);
+  const H5T_str_t padding = H5Tget_strpad(type.id());
+  for (std::size_t index = 0; index < count; ++index) {
+    values.push_back(
+        trim_fixed_length(std::string_view(stored).substr(index * size, size), padding));
+  }
+  return values;
+}
+
+Int64Array H5Reader::int64_dataset(std::string_view dataset_path) const {
+  detail::silence_hdf5_error_printing();
+  return impl_->read_int64(std::string(dataset_path), nullptr);
+}
+
+Int64Array H5Reader::int64_replicate(std::string_view dataset_path,
+                                     std::size_t replicate_index) const {
+  detail::silence_hdf5_error_printing();
+  return impl_->read_int64(std::string(dataset_path), &replicate_index);
+}
+
+std::vector<double> H5Reader::float64_dataset(std::string_view dataset_path) const {
+  detail::silence_hdf5_error_printing();
+  const Impl& reader = *impl_;
+  const ErrorContext& errors = reader.errors;
+  const std::string path_in_file(dataset_path);
+  const detail::Dataset dataset = reader.open_dataset(path_in_file);
+  const detail::Datatype type(errors.check(H5Dget_type(dataset.id()), "read " + path_in_file));
+  if (reader.type_class(type.id(), path_in_file) != H5T_FLOAT) {
+    errors.fail(path_in_file + " is not a floating-point dataset");
+  }
+  const detail::Dataspace space(errors.check(H5Dget_space(dataset.id()), "read " + path_in_file));
+  std::vector<double> values(point_count(errors, space.id(), path_in_file));
+  if (values.empty()) return values;
+  errors.check(
+      H5Dread(dataset.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+      "read " + path_in_file);
+  return values;
+}
+
+std::vector<std::uint8_t> H5Reader::replicate_done() const {
+  const Int64Array flags = int64_dataset("/replicate_done");
+  std::vector<std::uint8_t> done;
+  done.reserve(flags.values.size());
+  for (const std::int64_t flag : flags.values) done.push_back(flag == 1 ? 1 : 0);
+  return done;
+}
+
+}  // namespace tumen::output
