@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <queue>
+#include <set>
 #include <sstream>
 
 #include "tumen/csv_table.hpp"
@@ -93,32 +94,14 @@ class Loader {
       : options_(options), diag_(diagnostics) {}
 
   std::optional<Scenario> load(const fs::path& path) {
-    const std::string shown = path.string();
-    std::string why;
-    auto text = read_file(path, why);
-    if (!text) {
-      diag_.error({shown, 0, 0}, "cannot open scenario: " + why);
-      return std::nullopt;
-    }
-    int line = 0, column = 0;
-    if (!is_clean_text(*text, line, column)) {
-      diag_.error({shown, line, column}, "expected UTF-8 text, found a binary or non-UTF-8 byte");
-      return std::nullopt;
-    }
-    scenario_.files.push_back({path.filename().string(), *text});
-    toml::table root;
-    try {
-      root = toml::parse(*text, shown);
-    } catch (const toml::parse_error& e) {
-      diag_.error(pos(shown, e.source()), std::string(e.description()));
-      return std::nullopt;
-    }
-    path_ = shown;
-    folder_ = path.parent_path();
+    main_folder_ = path.parent_path();
+    path_ = path.string();
+    std::vector<fs::path> stack;
+    if (!load_document(path, stack, nullptr)) return std::nullopt;
     scenario_.values = {};
     for (std::size_t i = 0; i < kParamCount; ++i) scenario_.values[i] = kParams[i].default_value;
 
-    read_root(root);
+    read_documents();
     apply_overrides();
     if (diag_.has_errors()) return std::nullopt;
     check_network();
@@ -129,11 +112,91 @@ class Loader {
   }
 
  private:
+  // One TOML file of the scenario. Included files come before the files that include them, so
+  // reading the documents in order lets later files override earlier ones.
+  struct Document {
+    std::unique_ptr<toml::table> root;
+    std::string path;  // as shown in messages
+    fs::path folder;   // CSV tables named in this file are relative to it
+  };
+  static constexpr std::size_t kMaxIncludeDepth = 16;
+
+  bool load_document(const fs::path& path, std::vector<fs::path>& stack,
+                     const toml::node* included_at) {
+    const std::string shown = path.string();
+    const SourcePosition where = included_at ? pos(*included_at) : SourcePosition{shown, 0, 0};
+    std::error_code ec;
+    const fs::path canonical = fs::weakly_canonical(path, ec);
+    if (std::find(stack.begin(), stack.end(), canonical) != stack.end()) {
+      std::string chain;
+      for (const auto& p : stack) chain += p.filename().string() + " -> ";
+      diag_.error(where, "include cycle: " + chain + canonical.filename().string());
+      return false;
+    }
+    if (stack.size() >= kMaxIncludeDepth) {
+      diag_.error(where, "includes nested deeper than " + std::to_string(kMaxIncludeDepth));
+      return false;
+    }
+    std::string why;
+    auto text = read_file(path, why);
+    if (!text) {
+      diag_.error(where, included_at ? "cannot open included scenario '" + shown + "': " + why
+                                     : "cannot open scenario: " + why);
+      return false;
+    }
+    int line = 0, column = 0;
+    if (!is_clean_text(*text, line, column)) {
+      diag_.error({shown, line, column}, "expected UTF-8 text, found a binary or non-UTF-8 byte");
+      return false;
+    }
+    scenario_.files.push_back({display_name(path), *text});
+    auto root = std::make_unique<toml::table>();
+    try {
+      *root = toml::parse(*text, shown);
+    } catch (const toml::parse_error& e) {
+      diag_.error(pos(shown, e.source()), std::string(e.description()));
+      return false;
+    }
+    stack.push_back(canonical);
+    bool ok = true;
+    if (const toml::node* include = root->get("include")) {
+      std::vector<const toml::node*> names;
+      if (const auto* array = include->as_array()) {
+        for (const auto& item : *array) names.push_back(&item);
+      } else {
+        names.push_back(include);
+      }
+      for (const toml::node* name : names) {
+        const auto relative = get_string(*name, "include");
+        if (!relative) {
+          ok = false;
+          continue;
+        }
+        ok = load_document(path.parent_path() / *relative, stack, name) && ok;
+      }
+    }
+    stack.pop_back();
+    documents_.push_back({std::move(root), shown, path.parent_path()});
+    return ok;
+  }
+
+  // A file's name relative to the main scenario's folder: the same whatever the working folder,
+  // so that the scenario hash depends on content only.
+  std::string display_name(const fs::path& path) const {
+    return path.lexically_relative(main_folder_).lexically_normal().generic_string();
+  }
+
+ private:
   static SourcePosition pos(const std::string& path, const toml::source_region& region) {
     return {path, static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
   }
-  SourcePosition pos(const toml::node& node) const { return pos(path_, node.source()); }
-  SourcePosition pos(const toml::key& key) const { return pos(path_, key.source()); }
+  // Every node knows the file it came from, which matters once files include each other.
+  SourcePosition pos(const toml::node& node) const {
+    return pos(node.source().path ? *node.source().path : path_, node.source());
+  }
+  SourcePosition pos(const toml::key& key) const {
+    return pos(key.source().path ? *key.source().path : path_, key.source());
+  }
 
   void unknown_key(const toml::key& key, const std::vector<std::string>& known,
                    const std::string& where) {
@@ -236,45 +299,121 @@ class Loader {
     return sections;
   }
 
-  void read_root(const toml::table& root) {
-    std::vector<std::string> known = {"scenario", "run", "timeline", "mass_return"};
+  void read_documents() {
+    std::vector<std::string> known = {"include", "drop",     "scenario",
+                                      "run",     "timeline", "mass_return"};
     const auto sections = parameter_sections();
     known.insert(known.end(), sections.begin(), sections.end());
 
-    const toml::node* scenario_table = nullptr;
-    for (auto&& [key, node] : root) {
-      const std::string k{key.str()};
-      if (k == "scenario") {
-        scenario_table = &node;
-      } else if (k == "run") {
-        read_run(node);
-      } else if (k == "timeline" || k == "mass_return") {
-        // read after the places and routes exist
-      } else if (std::find(sections.begin(), sections.end(), k) != sections.end()) {
-        read_parameter_section(k, node);
-      } else {
-        unknown_key(key, known, "the scenario file");
+    for (const Document& document : documents_) {
+      for (auto&& [key, node] : *document.root) {
+        const std::string k{key.str()};
+        if (k == "include") {
+          // read when the document was loaded
+        } else if (k == "drop") {
+          read_drop(node);
+        } else if (k == "scenario") {
+          collect_scenario_keys(node, document);
+        } else if (k == "run") {
+          read_run(node);
+        } else if (k == "timeline" || k == "mass_return") {
+          collect_entries(k, node);  // read once the places and routes exist
+        } else if (std::find(sections.begin(), sections.end(), k) != sections.end()) {
+          read_parameter_section(k, node);
+        } else {
+          unknown_key(key, known, "the scenario file");
+        }
       }
     }
-    if (!scenario_table) {
+    if (scenario_keys_.empty()) {
       diag_.error({path_, 1, 1}, "missing table [scenario] with name, dates, places and routes");
       return;
     }
-    read_scenario_table(*scenario_table);
-    if (const auto* t = root.get("timeline")) read_timeline(*t);
-    if (const auto* m = root.get("mass_return")) read_mass_returns(*m);
+    read_scenario_keys();
+    read_timeline();
+    read_mass_returns();
+    for (const auto& [id, where] : drops_) {
+      if (!dropped_ids_used_.contains(id)) {
+        diag_.error(where, "drop: no [[timeline]] or [[mass_return]] entry has id '" + id + "'");
+      }
+    }
   }
 
-  void read_scenario_table(const toml::node& node) {
+  void read_drop(const toml::node& node) {
+    const auto* array = node.as_array();
+    if (!array) return wrong_type(node, "drop", "an array of entry ids");
+    for (const auto& item : *array) {
+      if (auto id = get_string(item, "drop")) drops_.emplace(*id, pos(item));
+    }
+  }
+
+  struct Entry {
+    const toml::table* table;
+    const toml::node* node;
+  };
+
+  void collect_entries(const std::string& kind, const toml::node& node) {
+    const auto* array = node.as_array();
+    if (!array)
+      return wrong_type(node, kind,
+                        kind == "timeline" ? "an array of tables ([[timeline]])"
+                                           : "an array of tables ([[mass_return]])");
+    for (const auto& item : *array) {
+      const auto* table = item.as_table();
+      if (!table) {
+        wrong_type(item, kind + " entry", "a table");
+        continue;
+      }
+      (kind == "timeline" ? timeline_entries_ : mass_return_entries_).push_back({table, &item});
+    }
+  }
+
+  // True when the entry has an id listed in a `drop`; checks the id's type and uniqueness.
+  bool dropped(const toml::table& table, const char* kind) {
+    const toml::node* id_node = table.get("id");
+    if (!id_node) return false;
+    const auto id = get_string(*id_node, std::string(kind) + ".id");
+    if (!id) return false;
+    if (!entry_ids_.emplace(*id).second) {
+      diag_.error(pos(*id_node), "duplicate entry id '" + *id + "'");
+    }
+    if (drops_.contains(*id)) {
+      dropped_ids_used_.insert(*id);
+      return true;
+    }
+    return false;
+  }
+
+  struct KeyInFile {
+    const toml::node* node;
+    const Document* document;
+  };
+
+  // [scenario] keys of every file; a later file's key replaces an earlier one's.
+  void collect_scenario_keys(const toml::node& node, const Document& document) {
     const auto* table = node.as_table();
     if (!table) return wrong_type(node, "scenario", "a table");
     static const std::vector<std::string> known = {
         "name", "description", "start_date", "end_date", "home_country", "places", "routes"};
+    if (!scenario_table_) scenario_table_ = &node;
+    for (auto&& [key, value] : *table) {
+      const std::string k{key.str()};
+      if (std::find(known.begin(), known.end(), k) == known.end()) {
+        unknown_key(key, known, "[scenario]");
+        continue;
+      }
+      scenario_keys_[k] = {&value, &document};
+    }
+  }
+
+  void read_scenario_keys() {
     std::optional<std::string> places_file, routes_file;
     bool have_start = false, have_end = false;
     const toml::node* end_node = nullptr;
-    for (auto&& [key, value] : *table) {
-      const std::string k{key.str()};
+    const Document* places_document = nullptr;
+    const Document* routes_document = nullptr;
+    for (const auto& [k, key] : scenario_keys_) {
+      const toml::node& value = *key.node;
       if (k == "name") {
         if (auto s = get_string(value, "scenario.name")) scenario_.name = *s;
       } else if (k == "description") {
@@ -294,15 +433,15 @@ class Loader {
         if (auto s = get_string(value, "scenario.home_country")) scenario_.home_country = *s;
       } else if (k == "places") {
         places_file = get_string(value, "scenario.places");
-        if (places_file) places_node_ = &value;
+        places_node_ = &value;
+        places_document = key.document;
       } else if (k == "routes") {
         routes_file = get_string(value, "scenario.routes");
-        if (routes_file) routes_node_ = &value;
-      } else {
-        unknown_key(key, known, "[scenario]");
+        routes_node_ = &value;
+        routes_document = key.document;
       }
     }
-    const SourcePosition table_pos = pos(node);
+    const SourcePosition table_pos = pos(*scenario_table_);
     if (scenario_.name.empty()) diag_.error(table_pos, "[scenario] needs a non-empty 'name'");
     if (!have_start) diag_.error(table_pos, "[scenario] needs 'start_date'");
     if (!have_end) diag_.error(table_pos, "[scenario] needs 'end_date'");
@@ -310,10 +449,11 @@ class Loader {
       diag_.error(pos(*end_node), "end_date " + scenario_.end.iso() + " is before start_date " +
                                       scenario_.start.iso());
     }
-    if (!places_file) diag_.error(table_pos, "[scenario] needs 'places', the places CSV table");
-    if (!routes_file) diag_.error(table_pos, "[scenario] needs 'routes', the routes CSV table");
-    if (places_file) read_places(*places_file);
-    if (routes_file && !scenario_.places.empty()) read_routes(*routes_file);
+    if (!places_node_) diag_.error(table_pos, "[scenario] needs 'places', the places CSV table");
+    if (!routes_node_) diag_.error(table_pos, "[scenario] needs 'routes', the routes CSV table");
+    if (places_file) read_places(places_document->folder, *places_file);
+    if (routes_file && !scenario_.places.empty())
+      read_routes(routes_document->folder, *routes_file);
   }
 
   void read_run(const toml::node& node) {
@@ -375,8 +515,9 @@ class Loader {
 
   // --- CSV tables ------------------------------------------------------------------------------
 
-  std::optional<CsvTable> read_table(const std::string& relative, const toml::node* named_at) {
-    const fs::path full = folder_ / relative;
+  std::optional<CsvTable> read_table(const fs::path& folder, const std::string& relative,
+                                     const toml::node* named_at) {
+    const fs::path full = folder / relative;
     std::string why;
     auto text = read_file(full, why);
     if (!text) {
@@ -384,7 +525,7 @@ class Loader {
                   "cannot open table '" + full.string() + "': " + why);
       return std::nullopt;
     }
-    scenario_.files.push_back({relative, *text});
+    scenario_.files.push_back({display_name(full), *text});
     return CsvTable::parse(full.string(), *text, diag_);
   }
 
@@ -398,8 +539,8 @@ class Loader {
     return v;
   }
 
-  void read_places(const std::string& relative) {
-    auto table = read_table(relative, places_node_);
+  void read_places(const fs::path& folder, const std::string& relative) {
+    auto table = read_table(folder, relative, places_node_);
     if (!table) return;
     std::vector<std::string> optional = {"departure_weight", "goal_weight", "pass_on_probability",
                                          "pass_on_to", "sends_back_to"};
@@ -525,8 +666,8 @@ class Loader {
     return names;
   }
 
-  void read_routes(const std::string& relative) {
-    auto table = read_table(relative, routes_node_);
+  void read_routes(const fs::path& folder, const std::string& relative) {
+    auto table = read_table(folder, relative, routes_node_);
     if (!table) return;
     std::vector<std::string> optional = {"travel_spread_days", "cost_usd", "detection_per_day",
                                          "broker"};
@@ -631,17 +772,13 @@ class Loader {
 
   // --- timeline --------------------------------------------------------------------------------
 
-  void read_timeline(const toml::node& node) {
-    const auto* array = node.as_array();
-    if (!array) return wrong_type(node, "timeline", "an array of tables ([[timeline]])");
-    static const std::vector<std::string> known = {"parameter", "date", "from",    "to",    "value",
-                                                   "place",     "kind", "country", "route", "note"};
-    for (const auto& item : *array) {
-      const auto* table = item.as_table();
-      if (!table) {
-        wrong_type(item, "timeline entry", "a table");
-        continue;
-      }
+  void read_timeline() {
+    static const std::vector<std::string> known = {"id",      "parameter", "date",  "from",
+                                                   "to",      "value",     "place", "kind",
+                                                   "country", "route",     "note"};
+    for (const auto& [table, node] : timeline_entries_) {
+      const toml::node& item = *node;
+      if (dropped(*table, "timeline")) continue;
       TimelineChange change;
       change.where = pos(item);
       std::optional<Param> param;
@@ -684,6 +821,8 @@ class Loader {
           ok = ok && value;
         } else if (k == "note") {
           ok = get_string(v, "timeline.note").has_value() && ok;
+        } else if (k == "id") {
+          // read by dropped()
         } else if (k == "place" || k == "kind" || k == "country" || k == "route") {
           ++scopes;
           ok = read_scope(k, v, change) && ok;
@@ -819,16 +958,11 @@ class Loader {
     return false;
   }
 
-  void read_mass_returns(const toml::node& node) {
-    const auto* array = node.as_array();
-    if (!array) return wrong_type(node, "mass_return", "an array of tables ([[mass_return]])");
-    static const std::vector<std::string> known = {"date", "country", "share", "note"};
-    for (const auto& item : *array) {
-      const auto* table = item.as_table();
-      if (!table) {
-        wrong_type(item, "mass_return entry", "a table");
-        continue;
-      }
+  void read_mass_returns() {
+    static const std::vector<std::string> known = {"id", "date", "country", "share", "note"};
+    for (const auto& [table, node] : mass_return_entries_) {
+      const toml::node& item = *node;
+      if (dropped(*table, "mass_return")) continue;
       MassReturn event;
       event.where = pos(item);
       bool have_date = false, ok = true;
@@ -865,6 +999,8 @@ class Loader {
           }
         } else if (k == "note") {
           ok = get_string(v, "mass_return.note").has_value() && ok;
+        } else if (k == "id") {
+          // read by dropped()
         } else {
           unknown_key(key, known, "a [[mass_return]] entry");
           ok = false;
@@ -992,9 +1128,25 @@ class Loader {
     }
     for (std::size_t r = 0; r < scenario_.routes.size(); ++r) {
       const auto& route = scenario_.routes[r];
-      if (!from_origins[route.from] || !to_destinations[route.to]) {
-        diag_.warning(route.where, "route '" + scenario_.route_name(r) +
-                                       "' lies on no path from an origin to a destination");
+      // A route that can never be used is a mistake in the network, not a harmless extra.
+      if (!from_origins[route.from] || !to_destinations[route.to] ||
+          scenario_.places[route.from].kind == PlaceKind::destination) {
+        diag_.error(route.where, "route '" + scenario_.route_name(r) +
+                                     "' can never be used: it lies on no path from an origin to a "
+                                     "destination (a journey ends at a destination)");
+        continue;
+      }
+      bool ever_open = route.base[static_cast<std::size_t>(Param::route_open)] != 0.0;
+      for (const auto& change : scenario_.timeline) {
+        if (change.param == Param::route_open && change.value != 0.0 &&
+            std::find(change.targets.begin(), change.targets.end(), r) != change.targets.end()) {
+          ever_open = true;
+        }
+      }
+      if (!ever_open) {
+        diag_.error(route.where, "route '" + scenario_.route_name(r) +
+                                     "' can never be used: it is closed (route_open = 0) and no "
+                                     "timeline change opens it");
       }
     }
   }
@@ -1002,8 +1154,16 @@ class Loader {
   const LoadOptions& options_;
   Diagnostics& diag_;
   Scenario scenario_;
-  std::string path_;
-  fs::path folder_;
+  std::string path_;  // the main scenario file, for messages about the scenario as a whole
+  fs::path main_folder_;
+  std::vector<Document> documents_;
+  std::map<std::string, KeyInFile> scenario_keys_;
+  const toml::node* scenario_table_ = nullptr;
+  std::vector<Entry> timeline_entries_;
+  std::vector<Entry> mass_return_entries_;
+  std::map<std::string, SourcePosition> drops_;
+  std::set<std::string> dropped_ids_used_;
+  std::set<std::string> entry_ids_;
   const toml::node* places_node_ = nullptr;
   const toml::node* routes_node_ = nullptr;
   std::map<std::string, std::size_t> place_index_;

@@ -209,3 +209,73 @@ TEST_CASE("--set errors start with <command line>", "[scenario][bad-input]") {
   CHECK(m.find("<command line>: error: --set expects KEY=VALUE, found 'novalue'") !=
         std::string::npos);
 }
+
+TEST_CASE("A variant includes a base, overrides values and drops entries by id",
+          "[scenario][include]") {
+  ScratchDir dir("loader-include");
+  dir.write("places.csv", kPlaces);
+  dir.write("routes.csv", kRoutes);
+  dir.write("base.toml",
+            std::string(kToml) +
+                "[departure]\nrate_per_day = 4\nfemale_share = 0.6\n"
+                "[[timeline]]\nid = \"fence\"\nparameter = \"patrol.intensity\"\n"
+                "kind = \"border\"\ndate = 2000-06-01\nvalue = 3\n"
+                "[[timeline]]\nid = \"fees\"\nparameter = \"broker.fee_usd\"\n"
+                "date = 2000-03-01\nvalue = 9000\n"
+                "[[mass_return]]\nid = \"return\"\ndate = 2000-10-01\ncountry = \"CN\"\n");
+  const auto variant =
+      dir.write("variants/v.toml",
+                "include = \"../base.toml\"\ndrop = [\"fence\", \"return\"]\n"
+                "[scenario]\nname = \"variant\"\n[departure]\nrate_per_day = 8\n"
+                "[[timeline]]\nparameter = \"broker.fee_usd\"\ndate = 2000-03-01\nvalue = 4500\n");
+  Diagnostics diagnostics;
+  const auto s = load_scenario(variant, {}, diagnostics);
+  INFO([&] {
+    std::string m;
+    for (const auto& d : diagnostics.all()) m += format(d) + "\n";
+    return m;
+  }());
+  REQUIRE(s);
+  CHECK(s->name == "variant");
+  CHECK(s->value(Param::departure_rate_per_day) == 8.0);
+  CHECK(s->value(Param::departure_female_share) == 0.6);
+  CHECK(s->places.size() == 4);  // the base's tables, relative to the base
+  REQUIRE(s->timeline.size() == 2);
+  CHECK(s->timeline[0].value == 9000);
+  CHECK(s->timeline[1].value == 4500);  // appended after the base's: it wins on the same day
+  CHECK(s->mass_returns.empty());
+  REQUIRE(s->files.size() == 4);
+  // In the order they were read: the file itself, its include, then the tables.
+  CHECK(s->files[0].path == "v.toml");
+  CHECK(s->files[1].path == "../base.toml");
+  CHECK(s->files[2].path == "../places.csv");
+  CHECK(s->files[3].path == "../routes.csv");
+  // The hash covers the base: changing it changes the variant's hash.
+  dir.write("base.toml", std::string(kToml) + "[departure]\nrate_per_day = 5\n");
+  const auto v2 = load(dir, "include = \"base.toml\"\n");
+  REQUIRE(v2.scenario);
+  CHECK(v2.scenario->hash != s->hash);
+}
+
+TEST_CASE("Errors in an included file name that file", "[scenario][include][bad-input]") {
+  ScratchDir dir("loader-include-errors");
+  dir.write("places.csv", kPlaces);
+  dir.write("routes.csv", kRoutes);
+  dir.write("base.toml", std::string(kToml) + "[departure]\nfemale_share = 2\n");
+  const auto top = dir.write("top.toml", "include = \"base.toml\"\ndrop = [\"nothing\"]\n");
+  Diagnostics diagnostics;
+  CHECK_FALSE(load_scenario(top, {}, diagnostics));
+  std::string m;
+  for (const auto& d : diagnostics.all()) m += format(d) + "\n";
+  INFO(m);
+  CHECK(m.find((dir.path() / "base.toml").string() +
+               ":8:16: error: departure.female_share must be a probability") != std::string::npos);
+  CHECK(m.find(top.string() +
+               ":2:9: error: drop: no [[timeline]] or [[mass_return]] entry has id 'nothing'") !=
+        std::string::npos);
+  const auto missing = dir.write("missing.toml", "include = \"nope.toml\"\n");
+  Diagnostics d2;
+  CHECK_FALSE(load_scenario(missing, {}, d2));
+  CHECK(format(d2.all().at(0)).find("missing.toml:1:11: error: cannot open included scenario") !=
+        std::string::npos);
+}
