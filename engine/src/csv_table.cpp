@@ -103,6 +103,7 @@ std::optional<CsvTable> CsvTable::parse(const std::string& path, std::string_vie
     }
     if (c == '"' && !field_started) {
       in_quotes = true;
+      field.quoted = true;
       field_started = true;
       record_has_content = true;
     } else if (c == ',') {
@@ -133,9 +134,10 @@ std::optional<CsvTable> CsvTable::parse(const std::string& path, std::string_vie
   }
   end_record();
 
-  // Trim unquoted surrounding spaces; a line holding only a comment starting with '#' is skipped.
+  // Trim the spaces around unquoted fields; a line starting with '#' is a comment.
   for (auto& r : records) {
     for (auto& f : r) {
+      if (f.quoted) continue;
       const auto first = f.text.find_first_not_of(" \t");
       const auto last = f.text.find_last_not_of(" \t");
       f.text = first == std::string::npos ? std::string{} : f.text.substr(first, last - first + 1);

@@ -1027,13 +1027,17 @@ class Loader {
       const std::string key = text.substr(0, eq);
       const std::string raw = text.substr(eq + 1);
       if (key == "run.seed" || key == "run.replicates") {
-        auto v = parse_number(raw);
-        if (!v || *v < (key == "run.seed" ? 0.0 : 1.0) || *v != std::floor(*v) || *v > 1.8e19) {
-          diag_.error(where, "--set " + key + " expects a whole number, found '" + raw + "'");
+        // Parsed as an integer, not a double: seeds use all 64 bits.
+        std::uint64_t v = 0;
+        const auto* end = raw.data() + raw.size();
+        const auto [ptr, ec] = std::from_chars(raw.data(), end, v);
+        if (raw.empty() || ec != std::errc{} || ptr != end || (key == "run.replicates" && v == 0)) {
+          diag_.error(where, "--set " + key + " expects a whole number" +
+                                 (key == "run.replicates" ? " >= 1" : "") + ", found '" + raw +
+                                 "'");
           continue;
         }
-        (key == "run.seed" ? scenario_.run.seed : scenario_.run.replicates) =
-            static_cast<std::uint64_t>(*v);
+        (key == "run.seed" ? scenario_.run.seed : scenario_.run.replicates) = v;
         continue;
       }
       const auto param = find_param(key);

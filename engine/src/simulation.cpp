@@ -297,8 +297,9 @@ void Simulation::repatriation_phase() {
   const auto& days = model_.timeline().mass_return_days();
   while (mass_return_cursor_ < days.size() && days[mass_return_cursor_].first < day_)
     ++mass_return_cursor_;
-  for (; mass_return_cursor_ < days.size() && days[mass_return_cursor_].first == day_;
-       ++mass_return_cursor_) {
+  for (std::uint64_t nth_today = 0;
+       mass_return_cursor_ < days.size() && days[mass_return_cursor_].first == day_;
+       ++mass_return_cursor_, ++nth_today) {
     const MassReturn& event = scenario_.mass_returns[days[mass_return_cursor_].second];
     BlockOutput& out = *serial_;
     out.tally = tally_;
@@ -306,6 +307,9 @@ void Simulation::repatriation_phase() {
       if (agents_.state_of(a) != State::detained) continue;
       if (scenario_.places[agents_.location[a]].country != event.country) continue;
       auto d = draws(a, rng::Purpose::mass_return);
+      // A second mass return on the same day starts from a fresh block of the stream, so that
+      // being left behind by the first says nothing about the second.
+      for (std::uint64_t skip = 0; skip < 4 * nth_today; ++skip) (void)d.next();
       if (!dist::bernoulli(d, event.share)) continue;
       repatriate(a, true, d, out);
     }

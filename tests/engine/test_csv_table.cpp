@@ -8,11 +8,13 @@ TEST_CASE("CSV tables are read by header name with positions", "[csv]") {
   Diagnostics diagnostics;
   const auto table = CsvTable::parse("t.csv",
                                      "# comment\nname,kind\n\"Yan, bian\",transit\n"
-                                     "  Laos ,\"third\"\"country\"\n",
+                                     "  Laos ,\"third\"\"country\"\n"
+                                     "\" kept \",x\n",
                                      diagnostics);
   REQUIRE(table);
   CHECK_FALSE(diagnostics.has_errors());
-  REQUIRE(table->rows().size() == 2);
+  REQUIRE(table->rows().size() == 3);
+  CHECK(table->rows()[2][0].text == " kept ");
   CHECK(*table->column("kind") == 1);
   CHECK(table->rows()[0][0].text == "Yan, bian");
   CHECK(table->rows()[1][0].text == "Laos");

@@ -14,6 +14,7 @@ struct CsvField {
   std::string text;
   int line = 0;
   int column = 0;
+  bool quoted = false;  // written in double quotes: kept exactly, spaces included
 };
 
 class CsvTable {
