@@ -1,5 +1,6 @@
 #include "tumen/model.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 #include "tumen/rng.hpp"
@@ -50,6 +51,24 @@ Model::Model(Scenario scenario, Period period)
     goal_weights_.push_back(places[place].goal_weight);
   }
   for (const auto& p : places) home_.push_back(p.country == scenario_->home_country ? 1 : 0);
+
+  const double size = scenario_->value(Param::population_size);
+  if (size > 0.0) {
+    const Series& rate = timeline_->global(Param::departure_rate_per_day);
+    for (std::size_t i = 0; i < origins_.size(); ++i) {
+      const double people = std::round(size * origin_shares_[i]);
+      population_.push_back(static_cast<std::uint64_t>(people));
+      const Series& push = timeline_->place(Param::departure_push, origins_[i]);
+      std::vector<double> cumulative(static_cast<std::size_t>(days) + 1, 0.0);
+      for (std::int32_t d = 0; d < days; ++d) {
+        const double per_person =
+            people > 0.0 ? rate.at(d) * origin_shares_[i] * push.at(d) / people : 0.0;
+        cumulative[static_cast<std::size_t>(d) + 1] =
+            cumulative[static_cast<std::size_t>(d)] + per_person;
+      }
+      cumulative_hazard_.push_back(std::move(cumulative));
+    }
+  }
 }
 
 RunDescription describe(const Model& model, std::uint64_t seed, std::uint64_t replicate_total,

@@ -46,6 +46,39 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
       broker_used_this_month_(model.scenario().places.size(), 0),
       serial_(std::make_unique<BlockOutput>()) {
   if (options_.block_size == 0) options_.block_size = 1;
+  if (model_.whole_population()) create_population();
+}
+
+void Simulation::create_population() {
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < model_.origins().size(); ++i) total += model_.population(i);
+  // Room for the relatives who leave later without a second, doubling reallocation.
+  agents_.reserve(static_cast<std::size_t>(total + total / 20 + 1024));
+  Tally initial = recorder_.tally(0);
+  const auto& timeline = model_.timeline();
+  for (std::size_t i = 0; i < model_.origins().size(); ++i) {
+    const auto origin = static_cast<std::uint16_t>(model_.origins()[i]);
+    const auto& hazard = model_.cumulative_departure_hazard(i);
+    for (std::uint64_t k = 0; k < model_.population(i); ++k) {
+      auto d = rng::Draws(key_, agents_.size(), 0, rng::Purpose::new_agent);
+      const auto person = rules::draw_person(timeline.global(Param::departure_female_share).at(0),
+                                             timeline.global(Param::departure_funds_usd_mean).at(0),
+                                             model_.goal_weights(), d);
+      const AgentId a = agents_.add(origin, person.female ? agent_flag::female : 0, person.goal,
+                                    person.funds_usd, 0, State::at_home);
+      agents_.attempts[a] = 0;
+      initial.stock(State::at_home, agents_.sex(a), +1);
+      initial.occupy(origin, +1);
+      // The departure day: the first day by whose end the cumulative hazard exceeds the budget.
+      const double budget = dist::exponential(d);
+      const auto it = std::upper_bound(hazard.begin() + 1, hazard.end(), budget);
+      if (it == hazard.end()) continue;
+      const auto day = static_cast<std::int32_t>(it - hazard.begin() - 1);
+      agents_.pending[a] = static_cast<std::uint8_t>(Pending::first_departure);
+      agents_.event_day[a] = day;
+      due_[static_cast<std::size_t>(day)].push_back(a);
+    }
+  }
 }
 
 Simulation::~Simulation() = default;
@@ -98,6 +131,7 @@ void Simulation::timeline_phase() {
 }
 
 void Simulation::collect_due() {
+  leaving_home_.clear();
   movement_.clear();
   patrol_.clear();
   repatriation_.clear();
@@ -125,6 +159,9 @@ void Simulation::collect_due() {
       case Pending::reattempt:
         reattempt_.push_back(a);
         break;
+      case Pending::first_departure:
+        leaving_home_.push_back(a);
+        break;
       case Pending::none:
         break;
     }
@@ -146,10 +183,13 @@ void Simulation::departure_phase() {
     const std::uint32_t origin = origins[i];
     const double push = model_.timeline().place(Param::departure_push, origin).at(day_);
     auto count_draws = draws(rng::kPlaceEntity | origin, rng::Purpose::departure_count);
+    // In whole-population mode first departures come from the people at home instead.
     const std::int64_t n =
-        rules::departures(rules::departure_mean(today(Param::departure_rate_per_day),
-                                                model_.origin_shares()[i], push),
-                          count_draws);
+        model_.whole_population()
+            ? 0
+            : rules::departures(rules::departure_mean(today(Param::departure_rate_per_day),
+                                                      model_.origin_shares()[i], push),
+                                count_draws);
     for (std::int64_t k = 0; k < n; ++k) {
       auto person_draws = draws(agents_.size(), rng::Purpose::new_agent);
       const auto person = rules::draw_person(today(Param::departure_female_share),
@@ -185,6 +225,19 @@ void Simulation::departure_phase() {
       out.tally.event(Event::first_departure, sex, origin);
       if (agents_.has(a, agent_flag::sponsored))
         out.tally.event(Event::sponsored_departure, sex, origin);
+      auto d = draws(a, rng::Purpose::departure);
+      continue_journey(a, d, out, true);
+    }
+  });
+  for_blocks(leaving_home_, [this](std::span<const AgentId> agents, BlockOutput& out) {
+    for (const AgentId a : agents) {
+      const Sex sex = agents_.sex(a);
+      const std::uint32_t origin = agents_.origin[a];
+      agents_.attempts[a] = 1;
+      agents_.first_departure_day[a] = day_;
+      out.tally.event(Event::departed, sex, origin);
+      out.tally.event(Event::first_departure, sex, origin);
+      set_state(a, State::travelling, origin, out);
       auto d = draws(a, rng::Purpose::departure);
       continue_journey(a, d, out, true);
     }

@@ -199,3 +199,27 @@ TEST_CASE("Route choice: logit shares follow the cost differences", "[statistica
   rng::Draws d({1, 0}, 0, 0, rng::Purpose::movement);
   CHECK(*rules::choose_route(model.network(), plan, 4, 0, 0, View::brokered, 2.0, d) == 0);
 }
+
+TEST_CASE("Whole-population mode: departures deplete the people at home",
+          "[statistical][departure]") {
+  const auto model = load_model("scenarios/tests/population_small.toml", Period::year);
+  REQUIRE(model->whole_population());
+  const double people = 100000.0;
+  const double expected = people * -std::expm1(-20.0 / people * 365.0);
+  double departed = 0.0;
+  const int replicates = 4;
+  for (int r = 0; r < replicates; ++r) {
+    Simulation simulation(*model, 17, static_cast<std::uint64_t>(r));
+    CHECK(simulation.agents().size() == 100000);  // everyone exists from the start
+    REQUIRE(simulation.run());
+    const auto result = simulation.take_result();
+    departed += static_cast<double>(event_total(result, Event::first_departure));
+    // Everyone is in exactly one state, the people still at home included.
+    std::int64_t in_stocks = 0;
+    for (std::size_t i = 0; i < kStateCount * kSexCount; ++i) in_stocks += result.stocks[i];
+    CHECK(in_stocks == static_cast<std::int64_t>(simulation.agents().size()));
+  }
+  const double p = expected / people;
+  const double n = people * replicates;
+  CHECK(std::abs(departed / n - p) < binomial_tolerance(p, n));
+}

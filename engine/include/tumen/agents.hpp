@@ -12,15 +12,16 @@ namespace tumen {
 
 // What happens to an agent on its event_day.
 enum class Pending : std::uint8_t {
-  none,            // nothing scheduled (final state, political camp, or no re-attempt)
-  hop_end,         // reaches the end of the route it travels
-  caught,          // detected while travelling the route
-  hiding_arrest,   // arrested while hiding
-  hiding_move_on,  // leaves the hiding place to travel on
-  detention_end,   // returned from detention to North Korea
-  punishment_end,  // released from punishment
-  custody_death,   // dies in custody
-  reattempt,       // sets out again from home
+  none,             // nothing scheduled (final state, political camp, or no re-attempt)
+  hop_end,          // reaches the end of the route it travels
+  caught,           // detected while travelling the route
+  hiding_arrest,    // arrested while hiding
+  hiding_move_on,   // leaves the hiding place to travel on
+  detention_end,    // returned from detention to North Korea
+  punishment_end,   // released from punishment
+  custody_death,    // dies in custody
+  reattempt,        // sets out again from home
+  first_departure,  // leaves home for the first time (whole-population mode)
 };
 
 namespace agent_flag {
@@ -49,11 +50,21 @@ struct Agents {
   std::vector<std::int32_t> first_departure_day;
 
   [[nodiscard]] std::size_t size() const { return state.size(); }
+  void reserve(std::size_t n) {
+    for (auto* v : {&state, &flags, &pending, &goal}) v->reserve(n);
+    location.reserve(n);
+    attempts.reserve(n);
+    event_day.reserve(n);
+    route.reserve(n);
+    funds_usd.reserve(n);
+    origin.reserve(n);
+    first_departure_day.reserve(n);
+  }
 
   AgentId add(std::uint16_t origin_place, std::uint8_t agent_flags, std::uint8_t goal_index,
-              float funds, std::int32_t day) {
+              float funds, std::int32_t day, State initial = State::travelling) {
     const auto id = static_cast<AgentId>(state.size());
-    state.push_back(static_cast<std::uint8_t>(State::travelling));
+    state.push_back(static_cast<std::uint8_t>(initial));
     flags.push_back(agent_flags);
     pending.push_back(static_cast<std::uint8_t>(Pending::none));
     goal.push_back(goal_index);

@@ -49,6 +49,20 @@ class Model {
   }
   [[nodiscard]] bool is_home(std::uint32_t place) const { return home_[place] != 0; }
 
+  // Whole-population mode (population.size > 0): everyone at risk of leaving is an agent from
+  // the start. Each origin holds round(size * share) people, and each of them leaves with the
+  // per-person hazard rate_per_day * share * push / people, so that expected departures match
+  // the ordinary mode. The cumulative hazard H[d] (the sum of the daily hazards before day d)
+  // turns one Exp(1) budget per person into a departure day by binary search.
+  [[nodiscard]] bool whole_population() const { return !population_.empty(); }
+  [[nodiscard]] std::uint64_t population(std::size_t origin_index) const {
+    return population_[origin_index];
+  }
+  [[nodiscard]] const std::vector<double>& cumulative_departure_hazard(
+      std::size_t origin_index) const {
+    return cumulative_hazard_[origin_index];
+  }
+
  private:
   std::unique_ptr<const Scenario> scenario_;
   std::unique_ptr<const Timeline> timeline_;
@@ -62,6 +76,8 @@ class Model {
   std::vector<double> goal_weights_;
   std::vector<std::int32_t> goal_of_place_;
   std::vector<char> home_;
+  std::vector<std::uint64_t> population_;               // [origin]
+  std::vector<std::vector<double>> cumulative_hazard_;  // [origin][day 0 .. day_count]
 };
 
 // The run's description for sinks: coordinates and provenance. `replicate_begin/end`, the seed,

@@ -61,6 +61,7 @@ enum class Param : std::uint8_t {
   punishment_days_mean,
   punishment_camp_probability,
   punishment_death_probability,
+  population_size,
   // place scope
   departure_push,
   patrol_intensity,
@@ -135,6 +136,8 @@ inline constexpr std::array<ParamSpec, kParamCount> kParams = {{
      "chance that a punished person goes to a political prison camp (never released)"},
     {"punishment.death_probability", G::global, D::probability, 0.01, "1",
      "chance that a punished person dies in custody"},
+    {"population.size", G::global, D::nonnegative, 0.0, "people",
+     "whole-population mode: everyone at risk of leaving is an agent from the start (0: off)"},
     {"departure.push", G::place, D::nonnegative, 1.0, "1",
      "multiplier of an origin's departure rate (famine, closure)"},
     {"patrol.intensity", G::place, D::nonnegative, 1.0, "1",

@@ -58,6 +58,8 @@ class Simulation {
   };
   struct BlockOutput;
 
+  void create_population();
+
   // phases
   void timeline_phase();
   void collect_due();
@@ -115,7 +117,8 @@ class Simulation {
   std::vector<std::int64_t> broker_used_this_month_;    // [place]
 
   // Work lists of the current day, reused to avoid allocating.
-  std::vector<AgentId> departing_, movement_, patrol_, repatriation_, reattempt_, arrivals_;
+  std::vector<AgentId> departing_, leaving_home_, movement_, patrol_, repatriation_, reattempt_,
+      arrivals_;
   std::vector<rules::BrokerRequest> requests_;
   std::vector<char> granted_;
 

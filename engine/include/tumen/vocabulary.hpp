@@ -49,6 +49,7 @@ inline constexpr std::array<const char*, kEventCount> kEventNames = {"departed",
 // Detention and punishment are states, not places: a detained person stays at the place of
 // arrest, a punished person is counted at their origin province (docs/model.md).
 enum class State : std::uint8_t {
+  at_home,     // never left yet (whole-population mode only)
   travelling,  // on a route, or at a place deciding where to go next
   hiding,      // hiding at a transit place (work, marriage, trafficking)
   detained,    // held abroad after arrest, awaiting return
@@ -61,7 +62,7 @@ enum class State : std::uint8_t {
 
 inline constexpr std::size_t kStateCount = static_cast<std::size_t>(State::count_);
 inline constexpr std::array<const char*, kStateCount> kStateNames = {
-    "travelling", "hiding", "detained", "imprisoned", "back_home", "arrived", "dead"};
+    "at_home", "travelling", "hiding", "detained", "imprisoned", "back_home", "arrived", "dead"};
 
 enum class Sex : std::uint8_t { female, male };
 inline constexpr std::size_t kSexCount = 2;
