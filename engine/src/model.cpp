@@ -3,7 +3,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "tumen/hazard.hpp"
 #include "tumen/rng.hpp"
+#include "tumen/rules/repatriation.hpp"
 #include "tumen/vocabulary.hpp"
 
 namespace tumen {
@@ -51,6 +53,30 @@ Model::Model(Scenario scenario, Period period)
     goal_weights_.push_back(places[place].goal_weight);
   }
   for (const auto& p : places) home_.push_back(p.country == scenario_->home_country ? 1 : 0);
+
+  const Timeline& t = *timeline_;
+  move_on_ = CumulativeHazard(SeriesHazard{t.global(Param::hiding_move_on_hazard_per_day)}, days);
+  return_ =
+      CumulativeHazard(SeriesHazard{t.global(Param::repatriation_return_hazard_per_day)}, days);
+  release_ = CumulativeHazard(rules::MeanDaysHazard{t.global(Param::punishment_days_mean)}, days);
+  reattempt_ =
+      CumulativeHazard(rules::MeanDaysHazard{t.global(Param::reattempt_delay_days_mean)}, days);
+  arrest_ = CumulativeHazard(SeriesHazard{t.global(Param::hiding_arrest_hazard_per_day)}, days);
+  for (std::uint32_t p = 0; p < places.size(); ++p) {
+    const Series& sweep = t.place(Param::police_sweep_multiplier, p);
+    if (sweep.is_constant()) {
+      arrest_at_.emplace_back(&arrest_, sweep.at(0));
+      continue;
+    }
+    struct ArrestAtPlace {
+      const Series& arrest;
+      const Series& sweep;
+      [[nodiscard]] double rate(std::int32_t d) const { return arrest.at(d) * sweep.at(d); }
+    };
+    place_arrest_.push_back(std::make_unique<CumulativeHazard>(
+        ArrestAtPlace{t.global(Param::hiding_arrest_hazard_per_day), sweep}, days));
+    arrest_at_.emplace_back(place_arrest_.back().get(), 1.0);
+  }
 
   const double size = scenario_->value(Param::population_size);
   if (size > 0.0) {

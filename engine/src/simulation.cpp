@@ -534,13 +534,11 @@ void Simulation::start_hiding(AgentId a, rng::Draws& d, BlockOutput& out) {
   out.tally.event(Event::started_hiding, agents_.sex(a), place);
   agents_.flags[a] |= agent_flag::has_hidden;
   set_state(a, State::hiding, place, out);
-  const auto& timeline = model_.timeline();
-  const rules::HidingHazards hazards{timeline.global(Param::hiding_arrest_hazard_per_day),
-                                     timeline.place(Param::police_sweep_multiplier, place),
-                                     timeline.global(Param::hiding_move_on_hazard_per_day),
-                                     agents_.has(a, agent_flag::trafficked)
-                                         ? today(Param::hiding_trafficked_move_on_factor)
-                                         : 1.0};
+  const auto [arrest, sweep] = model_.arrest_hazard(place);
+  const HazardMix hazards{arrest, sweep, &model_.move_on_hazard(),
+                          agents_.has(a, agent_flag::trafficked)
+                              ? today(Param::hiding_trafficked_move_on_factor)
+                              : 1.0};
   const auto end = rules::plan_hiding(day_, last_day_, hazards, d);
   if (end.day != kForever) {
     agents_.funds_usd[a] = rules::funds_after_hiding(
@@ -585,8 +583,7 @@ void Simulation::arrest(AgentId a, rng::Draws& d, BlockOutput& out) {
 
 void Simulation::detain(AgentId a, rng::Draws& d, BlockOutput& out) {
   set_state(a, State::detained, agents_.location[a], out);
-  const auto end = rules::plan_detention(
-      day_, last_day_, model_.timeline().global(Param::repatriation_return_hazard_per_day), d);
+  const auto end = rules::plan_detention(day_, last_day_, model_.return_hazard(), d);
   schedule(a, end, Pending::detention_end, out);
 }
 
@@ -601,7 +598,7 @@ void Simulation::repatriate(AgentId a, bool mass, rng::Draws& d, BlockOutput& ou
 void Simulation::punish(AgentId a, rng::Draws& d, BlockOutput& out) {
   const auto p = rules::plan_punishment(day_, last_day_, today(Param::punishment_camp_probability),
                                         today(Param::punishment_death_probability),
-                                        model_.timeline().global(Param::punishment_days_mean), d);
+                                        model_.release_hazard(), d);
   schedule(a, p.end_day,
            p.sentence == rules::Sentence::death ? Pending::custody_death : Pending::punishment_end,
            out);
@@ -614,9 +611,8 @@ void Simulation::release(AgentId a, rng::Draws& d, BlockOutput& out) {
 
 void Simulation::stay_home(AgentId a, rng::Draws& d, BlockOutput& out) {
   set_state(a, State::back_home, agents_.origin[a], out);
-  const auto again =
-      rules::plan_reattempt(day_, last_day_, today(Param::reattempt_probability),
-                            model_.timeline().global(Param::reattempt_delay_days_mean), d);
+  const auto again = rules::plan_reattempt(day_, last_day_, today(Param::reattempt_probability),
+                                           model_.reattempt_hazard(), d);
   schedule(a, again, Pending::reattempt, out);
 }
 

@@ -57,17 +57,17 @@ TEST_CASE("Crossing: hops arrive or are caught inside the hop", "[rules][crossin
 
 TEST_CASE("Hiding: the cause follows the hazards", "[rules][hiding]") {
   auto d = draws();
-  const Series one(0.01), zero(0.0), sweep(1.0);
+  const CumulativeHazard one(ConstantHazard{0.01}, 100000), zero(ConstantHazard{0.0}, 100000);
   CHECK(rules::decides_to_hide(true, 1.0, 0.0, d));
   CHECK_FALSE(rules::decides_to_hide(false, 1.0, 0.0, d));
   for (int i = 0; i < 50; ++i) {
-    const auto only_arrest = rules::plan_hiding(0, 100000, {one, sweep, zero, 1.0}, d);
+    const auto only_arrest = rules::plan_hiding(0, 99999, {&one, 1.0, &zero, 1.0}, d);
     CHECK(only_arrest.arrested);
     CHECK(only_arrest.day >= 1);
-    const auto only_move = rules::plan_hiding(0, 100000, {zero, sweep, one, 1.0}, d);
+    const auto only_move = rules::plan_hiding(0, 99999, {&zero, 1.0, &one, 1.0}, d);
     CHECK_FALSE(only_move.arrested);
   }
-  const auto never = rules::plan_hiding(0, 100000, {zero, sweep, zero, 1.0}, d);
+  const auto never = rules::plan_hiding(0, 99999, {&zero, 1.0, &zero, 1.0}, d);
   CHECK(never.day == kForever);
   CHECK(rules::funds_after_hiding(100.0F, 2.5, 10) == 125.0F);
 }
@@ -103,17 +103,20 @@ TEST_CASE("Brokers: capacity and priority order", "[rules][broker]") {
 
 TEST_CASE("Repatriation: detention, sentences and re-attempts", "[rules][repatriation]") {
   auto d = draws();
-  const Series closed(0.0), open(0.5), mean(100.0);
+  const std::int32_t days = 100000;
+  const CumulativeHazard closed(ConstantHazard{0.0}, days), open(ConstantHazard{0.5}, days);
+  const Series mean_days(100.0);
+  const CumulativeHazard mean(rules::MeanDaysHazard{mean_days}, days);
   CHECK(rules::plan_detention(0, 1000, closed, d) == kForever);
   CHECK(rules::plan_detention(0, 1000, open, d) >= 1);
   CHECK(rules::plan_punishment(0, 10000, 1.0, 0.0, mean, d).sentence == rules::Sentence::camp);
   CHECK(rules::plan_punishment(0, 10000, 1.0, 0.0, mean, d).end_day == kForever);
-  const auto death = rules::plan_punishment(0, 100000, 0.0, 1.0, mean, d);
+  const auto death = rules::plan_punishment(0, 99999, 0.0, 1.0, mean, d);
   CHECK(death.sentence == rules::Sentence::death);
   CHECK(death.end_day >= 1);
-  CHECK(rules::plan_punishment(0, 100000, 0.0, 0.0, mean, d).sentence == rules::Sentence::release);
+  CHECK(rules::plan_punishment(0, 99999, 0.0, 0.0, mean, d).sentence == rules::Sentence::release);
   CHECK(rules::plan_reattempt(0, 1000, 0.0, mean, d) == kForever);
-  CHECK(rules::plan_reattempt(0, 100000, 1.0, mean, d) >= 1);
+  CHECK(rules::plan_reattempt(0, 99999, 1.0, mean, d) >= 1);
 }
 
 TEST_CASE("Arrival: whole years abroad and the family chain", "[rules][arrival]") {

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "support/scratch_dir.hpp"
+#include "tumen/cumulative_hazard.hpp"
 #include "tumen/model.hpp"
 #include "tumen/rules/crossing.hpp"
 #include "tumen/rules/departure.hpp"
@@ -128,12 +129,18 @@ TEST_CASE("Waiting: a hazard that changes at a timeline date gives piecewise wai
   // exp(-0.5 - 0.05 (t - 50)) after.
   Series hazard(0.01);
   hazard.apply(50, 50, 0.05);
+  // Both ways of spending a budget: walking the series' segments (travel) and bisecting its
+  // running sum (hiding, detention, punishment).
+  const CumulativeHazard table(SeriesHazard{hazard}, 1000);
   const int n = 200000;
   std::vector<int> ended_before(4, 0);
   const int checkpoints[] = {20, 50, 70, 100};
   for (int i = 0; i < n; ++i) {
     rng::Draws d({9, 0}, static_cast<std::uint64_t>(i), 0, rng::Purpose::movement);
-    const auto end = spend_budget(dist::exponential(d), 0, 100000, SeriesHazard{hazard});
+    const double budget = dist::exponential(d);
+    const auto end = spend_budget(budget, 0, 100000, SeriesHazard{hazard});
+    const auto by_table = spend_budget(budget, 0, 999, table);
+    REQUIRE((by_table == end || (end > 999 && by_table == kForever)));
     for (int c = 0; c < 4; ++c)
       ended_before[static_cast<std::size_t>(c)] += end < checkpoints[c] ? 1 : 0;
   }
@@ -149,15 +156,17 @@ TEST_CASE("Waiting: a hazard that changes at a timeline date gives piecewise wai
 
 TEST_CASE("Hiding: the arrest share is the arrest hazard's share of the total",
           "[statistical][hiding]") {
-  const Series arrest(0.002), sweep(1.5), move_on(0.004);
-  const rules::HidingHazards hazards{arrest, sweep, move_on, 1.0};
+  const std::int32_t horizon = 1000000;
+  const CumulativeHazard arrest(ConstantHazard{0.002}, horizon),
+      move_on(ConstantHazard{0.004}, horizon);
+  const HazardMix hazards{&arrest, 1.5, &move_on, 1.0};
   const double expected = 0.003 / 0.007;
   const int n = 100000;
   int arrested = 0;
   double days = 0;
   for (int i = 0; i < n; ++i) {
     rng::Draws d({4, 0}, static_cast<std::uint64_t>(i), 0, rng::Purpose::movement);
-    const auto end = rules::plan_hiding(0, 10000000, hazards, d);
+    const auto end = rules::plan_hiding(0, horizon - 1, hazards, d);
     arrested += end.arrested ? 1 : 0;
     days += end.day;
   }

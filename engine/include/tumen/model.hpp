@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "tumen/cumulative_hazard.hpp"
 #include "tumen/network.hpp"
 #include "tumen/run_description.hpp"
 #include "tumen/scenario.hpp"
@@ -49,6 +50,22 @@ class Model {
   }
   [[nodiscard]] bool is_home(std::uint32_t place) const { return home_[place] != 0; }
 
+  // Waiting hazards as running sums over the run, shared by every replicate.
+  [[nodiscard]] const CumulativeHazard& move_on_hazard() const { return move_on_; }
+  [[nodiscard]] const CumulativeHazard& return_hazard() const { return return_; }
+  [[nodiscard]] const CumulativeHazard& release_hazard() const {
+    return release_;
+  }  // 1 / punishment.days_mean
+  [[nodiscard]] const CumulativeHazard& reattempt_hazard() const {
+    return reattempt_;
+  }  // 1 / reattempt.delay_days_mean
+  // The arrest hazard of people hiding at `place` is table * factor: places whose sweep
+  // multiplier never changes share the global table.
+  [[nodiscard]] std::pair<const CumulativeHazard*, double> arrest_hazard(
+      std::uint32_t place) const {
+    return arrest_at_[place];
+  }
+
   // Whole-population mode (population.size > 0): everyone at risk of leaving is an agent from
   // the start. Each origin holds round(size * share) people, and each of them leaves with the
   // per-person hazard rate_per_day * share * push / people, so that expected departures match
@@ -76,7 +93,10 @@ class Model {
   std::vector<double> goal_weights_;
   std::vector<std::int32_t> goal_of_place_;
   std::vector<char> home_;
-  std::vector<std::uint64_t> population_;               // [origin]
+  CumulativeHazard move_on_, return_, release_, reattempt_, arrest_;
+  std::vector<std::unique_ptr<CumulativeHazard>> place_arrest_;  // places with changing sweeps
+  std::vector<std::pair<const CumulativeHazard*, double>> arrest_at_;  // [place]
+  std::vector<std::uint64_t> population_;                              // [origin]
   std::vector<std::vector<double>> cumulative_hazard_;  // [origin][day 0 .. day_count]
 };
 

@@ -5,9 +5,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "tumen/cumulative_hazard.hpp"
 #include "tumen/distributions.hpp"
-#include "tumen/hazard.hpp"
-#include "tumen/timeline.hpp"
 
 namespace tumen::rules {
 
@@ -16,26 +15,8 @@ namespace tumen::rules {
   return dist::bernoulli(draws, female ? probability_female : probability_male);
 }
 
-// arrest(d) = arrest_hazard(d) * sweep(place, d); move_on(d) = move_on_hazard(d) * move_on_factor
-struct HidingHazards {
-  const Series& arrest_hazard;
-  const Series& sweep_multiplier;
-  const Series& move_on_hazard;
-  double move_on_factor = 1.0;
-
-  [[nodiscard]] double arrest(std::int32_t d) const {
-    return arrest_hazard.at(d) * sweep_multiplier.at(d);
-  }
-  [[nodiscard]] double move_on(std::int32_t d) const {
-    return move_on_hazard.at(d) * move_on_factor;
-  }
-  [[nodiscard]] double rate(std::int32_t d) const { return arrest(d) + move_on(d); }
-  [[nodiscard]] std::int32_t constant_until(std::int32_t d) const {
-    return std::min({arrest_hazard.constant_until(d), sweep_multiplier.constant_until(d),
-                     move_on_hazard.constant_until(d)});
-  }
-};
-
+// The competing hazards of someone hiding at a place: arrest(d) = arrest_hazard(d) * sweep(place,
+// d), in `hazards.a`, and move_on(d) = move_on_hazard(d) * move_on_factor, in `hazards.b`.
 struct HidingEnd {
   std::int32_t day = kForever;
   bool arrested = false;
@@ -44,13 +25,12 @@ struct HidingEnd {
 // Hiding from `day` on: the end day comes from the total hazard; the cause is arrest with
 // probability arrest(d) / (arrest(d) + move_on(d)) on that day.
 [[nodiscard]] inline HidingEnd plan_hiding(std::int32_t day, std::int32_t last_day,
-                                           const HidingHazards& hazards, rng::Draws& draws) {
+                                           const HazardMix& hazards, rng::Draws& draws) {
   const double budget = dist::exponential(draws);
   const double cause = dist::uniform(draws);
   const std::int32_t end = spend_budget(budget, day + 1, last_day, hazards);
   if (end == kForever) return {};
-  const double arrest = hazards.arrest(end);
-  return {end, cause * hazards.rate(end) < arrest};
+  return {end, cause * hazards.rate(end) < hazards.rate_a(end)};
 }
 
 // Savings accumulated while hiding.

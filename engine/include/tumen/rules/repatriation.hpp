@@ -6,25 +6,22 @@
 // may try again. docs/model.md, "Repatriation".
 #include <cstdint>
 
+#include "tumen/cumulative_hazard.hpp"
 #include "tumen/distributions.hpp"
-#include "tumen/hazard.hpp"
-#include "tumen/timeline.hpp"
 
 namespace tumen::rules {
 
-// The day detention ends, under the return hazard series.
+// The day detention ends, under the return hazard.
 [[nodiscard]] inline std::int32_t plan_detention(std::int32_t day, std::int32_t last_day,
-                                                 const Series& return_hazard, rng::Draws& draws) {
-  return spend_budget(dist::exponential(draws), day + 1, last_day, SeriesHazard{return_hazard});
+                                                 const CumulativeHazard& return_hazard,
+                                                 rng::Draws& draws) {
+  return spend_budget(dist::exponential(draws), day + 1, last_day, return_hazard);
 }
 
 // A waiting time whose mean is a series: the hazard is 1 / mean(d).
 struct MeanDaysHazard {
   const Series& mean_days;
   [[nodiscard]] double rate(std::int32_t d) const { return 1.0 / mean_days.at(d); }
-  [[nodiscard]] std::int32_t constant_until(std::int32_t d) const {
-    return mean_days.constant_until(d);
-  }
 };
 
 enum class Sentence : std::uint8_t { release, camp, death };
@@ -34,22 +31,26 @@ struct Punishment {
   std::int32_t end_day = kForever;  // release or death; kForever for the camps
 };
 
+// `end_hazard` is 1 / punishment.days_mean (a MeanDaysHazard table).
 [[nodiscard]] inline Punishment plan_punishment(std::int32_t day, std::int32_t last_day,
                                                 double camp_probability, double death_probability,
-                                                const Series& days_mean, rng::Draws& draws) {
+                                                const CumulativeHazard& end_hazard,
+                                                rng::Draws& draws) {
   const double u = dist::uniform(draws);
   const double budget = dist::exponential(draws);
   if (u < camp_probability) return {Sentence::camp, kForever};
   const Sentence s = u < camp_probability + death_probability ? Sentence::death : Sentence::release;
-  return {s, spend_budget(budget, day + 1, last_day, MeanDaysHazard{days_mean})};
+  return {s, spend_budget(budget, day + 1, last_day, end_hazard)};
 }
 
-// After release: whether and when the person tries again.
+// After release: whether and when the person tries again (`delay_hazard` is
+// 1 / reattempt.delay_days_mean).
 [[nodiscard]] inline std::int32_t plan_reattempt(std::int32_t day, std::int32_t last_day,
-                                                 double probability, const Series& delay_days_mean,
+                                                 double probability,
+                                                 const CumulativeHazard& delay_hazard,
                                                  rng::Draws& draws) {
   if (!dist::bernoulli(draws, probability)) return kForever;
-  return spend_budget(dist::exponential(draws), day + 1, last_day, MeanDaysHazard{delay_days_mean});
+  return spend_budget(dist::exponential(draws), day + 1, last_day, delay_hazard);
 }
 
 }  // namespace tumen::rules
