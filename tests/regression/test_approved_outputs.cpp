@@ -87,3 +87,7 @@ void check_against_approved(const std::string& scenario, const std::string& appr
 TEST_CASE("The corridor example matches its approved output", "[regression]") {
   check_against_approved("scenarios/examples/corridor.toml", "corridor.csv", 20261126, 2);
 }
+
+TEST_CASE("The Korea baseline matches its approved output", "[regression]") {
+  check_against_approved("scenarios/korea/baseline.toml", "korea-baseline.csv", 20261126, 1);
+}
