@@ -16,6 +16,9 @@ struct RunArgs {
   std::vector<std::string> set;
   std::string period;  // empty: the scenario's
   int compression = 4;
+  std::string outputs;  // empty: every dataset; else a comma-separated list (--outputs)
+  bool summary_only = false;
+  bool resume = false;
   bool force = false;
   bool quiet = false;
   std::string command_line;
@@ -23,6 +26,6 @@ struct RunArgs {
 
 int run_command(const RunArgs& args);
 int validate_command(const std::string& scenario, const std::vector<std::string>& set);
-int inspect_command(const std::string& path);
+int inspect_command(const std::string& path, bool json);
 
 }  // namespace tumen::cli

@@ -1,4 +1,5 @@
-// tumen inspect: describe an output file.
+// tumen inspect: describe an output file, as text or as JSON (--json). A bad file prints its
+// error on stderr and nothing on stdout, so that a script reading the JSON fails cleanly.
 #include <iostream>
 
 #include "commands.hpp"
@@ -8,9 +9,10 @@
 
 namespace tumen::cli {
 
-int inspect_command(const std::string& path) {
+int inspect_command(const std::string& path, bool json) {
   try {
-    output::inspect(path, std::cout);
+    output::inspect(path, std::cout,
+                    json ? output::InspectFormat::json : output::InspectFormat::text);
   } catch (const output::OutputError& e) {
     std::cerr << e.what() << '\n';
     return kInvalidInput;

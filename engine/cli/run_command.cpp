@@ -1,11 +1,16 @@
-// tumen run: validate the scenario, check the output path, run the replicates, write HDF5.
+// tumen run: validate the scenario, check the output path, run the replicates, write HDF5; or,
+// with --resume, continue the run an interruption left in OUT.h5.partial.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <string>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
@@ -15,8 +20,12 @@
 #include "tumen/cpu_budget.hpp"
 #include "tumen/ensemble.hpp"
 #include "tumen/model.hpp"
+#include "tumen/output/format.hpp"
+#include "tumen/output/h5_reader.hpp"
 #include "tumen/output/h5_writer.hpp"
 #include "tumen/output/output_error.hpp"
+#include "tumen/output/output_selection.hpp"
+#include "tumen/output/run_identity.hpp"
 #include "tumen/scenario_loader.hpp"
 
 namespace tumen::cli {
@@ -24,6 +33,12 @@ namespace tumen::cli {
 namespace fs = std::filesystem;
 
 namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 std::string utc_now() {
   const std::time_t now = std::time(nullptr);
@@ -39,8 +54,14 @@ std::string host_name() {
   return gethostname(buffer, sizeof buffer - 1) == 0 ? buffer : "unknown";
 }
 
-// Refuses, before any simulation work, an output that cannot or must not be written.
-bool check_output(const fs::path& path, bool force) {
+fs::path partial_of(const fs::path& path) {
+  fs::path partial = path;
+  partial += output::partial_suffix;
+  return partial;
+}
+
+// Refuses, before any simulation work, an output that cannot be written at all.
+bool check_output_folder(const fs::path& path) {
   std::error_code ec;
   const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
   if (!fs::is_directory(folder, ec)) {
@@ -57,19 +78,79 @@ bool check_output(const fs::path& path, bool force) {
     std::cerr << path.string() << ": error: the output path is a directory\n";
     return false;
   }
+  return true;
+}
+
+// Without --resume: an existing output or a leftover .partial is kept unless --force.
+bool check_no_earlier_output(const fs::path& path, bool force) {
+  std::error_code ec;
   if (fs::exists(path, ec) && !force) {
     std::cerr << path.string() << ": error: the output file exists; use --force to overwrite it\n";
     return false;
   }
-  fs::path partial = path;
-  partial += ".partial";
+  const fs::path partial = partial_of(path);
   if (fs::exists(partial, ec) && !force) {
-    std::cerr
-        << partial.string()
-        << ": error: a partial output of an earlier run exists; use --force to start afresh\n";
+    std::cerr << partial.string()
+              << ": error: a partial output of an earlier run exists; use --resume to continue "
+                 "it or --force to start afresh\n";
     return false;
   }
   return true;
+}
+
+// An OutputError's message starts with its file; say "FILE: error: ..." as the other errors do.
+void print_file_error(const std::string& message, const fs::path& file) {
+  const std::string prefix = file.string() + ": ";
+  if (message.rfind(prefix, 0) == 0) {
+    std::cerr << prefix << "error: " << message.substr(prefix.size()) << '\n';
+  } else {
+    std::cerr << "tumen: error: " << message << '\n';
+  }
+}
+
+// --resume with a complete output already there: nothing to do if it is this run's.
+int report_complete_output(const fs::path& output, const RunDescription& run,
+                           const output::WriterOptions& options) {
+  try {
+    const output::H5Reader file(output);
+    const auto differences = output::identity_differences(file, run, options);
+    if (!differences.empty()) {
+      std::string list;
+      for (const auto& difference : differences) list += (list.empty() ? "" : "; ") + difference;
+      std::cerr << output.string()
+                << ": error: cannot resume: the complete file there was written by a different "
+                   "run ("
+                << list << "); choose another -o, or replace it with --force (without --resume)\n";
+      return kInvalidInput;
+    }
+    std::cerr << "tumen: " << output.string() << " is already complete ("
+              << file.shape("/replicate_done").at(0) << " replicates); nothing to do\n";
+    std::error_code ec;
+    if (fs::exists(partial_of(output), ec)) {
+      std::cerr << "tumen: the leftover " << partial_of(output).string()
+                << " is not needed; remove it\n";
+    }
+    return kSuccess;
+  } catch (const output::OutputError& e) {
+    print_file_error(std::string(e.what()) + " (cannot resume into it)", output);
+    return kInvalidInput;
+  }
+}
+
+void report_resume(const output::H5Writer& writer, std::uint64_t replicates) {
+  const output::ResumeReport& report = writer.resume_report();
+  std::cerr << "tumen: resuming " << writer.partial_path().string() << ": " << report.done << " of "
+            << replicates << " replicates already done and intact; running the other "
+            << replicates - report.done << '\n';
+  if (!report.rerun.empty()) {
+    std::cerr << "tumen: " << report.rerun.size() << " replicate"
+              << (report.rerun.size() == 1 ? " was" : "s were")
+              << " marked done but failed the checksum, and run again:";
+    for (std::size_t index = 0; index < report.rerun.size() && index < 20; ++index) {
+      std::cerr << ' ' << report.rerun[index];
+    }
+    std::cerr << (report.rerun.size() > 20 ? " ...\n" : "\n");
+  }
 }
 
 Period parse_period(const std::string& text, Period fallback) {
@@ -82,6 +163,22 @@ Period parse_period(const std::string& text, Period fallback) {
 }  // namespace
 
 int run_command(const RunArgs& args) {
+  const Clock::time_point started = Clock::now();
+  // Before anything is written: a stop requested during the set-up still leaves a valid file.
+  install_interrupt_handlers();
+
+  output::WriterOptions writer_options;
+  writer_options.compression_level = args.compression;
+  writer_options.outputs =
+      args.outputs.empty() ? output::all_outputs() : output::parse_outputs(args.outputs);
+  writer_options.summary_only = args.summary_only;
+  if (args.summary_only && std::none_of(writer_options.outputs.begin(),
+                                        writer_options.outputs.end(), output::is_summarised)) {
+    std::cerr << "tumen: error: --summary-only keeps the summary of events, arrivals, stocks and "
+                 "occupancy, but --outputs selects none of them\n";
+    return kUsage;
+  }
+
   Diagnostics diagnostics;
   auto scenario = load_scenario(args.scenario, LoadOptions{args.set}, diagnostics);
   diagnostics.print(std::cerr);
@@ -95,7 +192,8 @@ int run_command(const RunArgs& args) {
   const Period period = parse_period(args.period, scenario->run.period);
   const fs::path output =
       args.output.empty() ? fs::path(scenario->name + ".h5") : fs::path(args.output);
-  if (!check_output(output, args.force)) return kInvalidInput;
+  if (!check_output_folder(output)) return kInvalidInput;
+  if (!args.resume && !check_no_earlier_output(output, args.force)) return kInvalidInput;
   const int threads = args.threads > 0 ? args.threads : available_cpus();
 
   const Model model(std::move(*scenario), period);
@@ -104,32 +202,66 @@ int run_command(const RunArgs& args) {
   run.host = host_name();
   run.created_utc = utc_now();
 
+  std::optional<output::H5Writer> writer;
+  double opening_seconds = 0.0;
   try {
-    output::H5Writer writer(output, run, output::WriterOptions{args.compression});
-    RunSummary summary(run, writer);
-    install_interrupt_handlers();
+    std::error_code ec;
+    const Clock::time_point opening = Clock::now();
+    if (args.resume && fs::exists(output, ec)) {
+      return report_complete_output(output, run, writer_options);
+    }
+    if (args.resume && fs::exists(partial_of(output), ec)) {
+      writer.emplace(output::H5Writer::resume(output, run, writer_options));
+      report_resume(*writer, replicates);
+    } else {
+      if (args.resume) {
+        std::cerr << "tumen: there is no " << partial_of(output).string()
+                  << " to resume; starting afresh\n";
+      }
+      writer.emplace(output, run, writer_options);
+    }
+    opening_seconds = seconds_since(opening);
+  } catch (const output::ResumeError& e) {
+    print_file_error(e.what(), partial_of(output));
+    return kInvalidInput;
+  } catch (const output::OutputError& e) {
+    std::cerr << "tumen: error: " << e.what() << '\n';
+    return kFailure;
+  }
+
+  try {
+    RunSummary summary(*writer);
+    summary.add_writing_seconds(opening_seconds);
     ProgressBar progress(replicates, !args.quiet);
-    std::uint64_t done = 0;
+    std::uint64_t done = writer->replicates_written();
+    progress.update(done);
     EnsembleOptions options;
     options.seed = seed;
     options.replicate_begin = 0;
     options.replicate_end = replicates;
     options.threads = threads;
+    options.skip = [&](std::uint64_t replicate) { return writer->has_replicate(replicate); };
     options.on_replicate_done = [&](std::uint64_t) { progress.update(++done); };
     options.stop = &stop_requested();
     const auto report = run_ensemble(model, options, summary);
     progress.finish();
     if (report.interrupted) {
       std::cerr << "tumen: interrupted after " << done << " of " << replicates
-                << " replicates; the finished ones are in " << writer.partial_path().string()
-                << '\n';
+                << " replicates; the finished ones are in " << writer->partial_path().string()
+                << " (continue with --resume)\n";
       return stop_signal() == SIGTERM ? 128 + SIGTERM : kInterrupted;
     }
     summary.finish();
     if (!args.quiet) {
       summary.print(std::cout);
-      std::cout << "wrote " << output.string() << " (" << threads << " thread"
-                << (threads == 1 ? "" : "s") << ")\n";
+      const double wall = seconds_since(started);
+      char footer[200];
+      std::snprintf(footer, sizeof footer,
+                    "wrote %s (%d thread%s); writing: %.1f%% of wall time (%.2f s of %.2f s)\n",
+                    output.string().c_str(), threads, threads == 1 ? "" : "s",
+                    wall > 0 ? 100.0 * summary.writing_seconds() / wall : 0.0,
+                    summary.writing_seconds(), wall);
+      std::cout << footer;
     }
   } catch (const output::OutputError& e) {
     std::cerr << "tumen: error: " << e.what() << '\n';

@@ -1,85 +1,71 @@
 #include "run_summary.hpp"
 
-#include <algorithm>
-#include <cmath>
+#include <chrono>
 #include <cstdio>
 #include <ostream>
+#include <string>
+#include <vector>
+
+#include "tumen/output/h5_reader.hpp"
 
 namespace tumen::cli {
 
 namespace {
 
-// Linear interpolation between order statistics (numpy's default percentile method).
-double quantile(std::vector<double> values, double q) {
-  if (values.empty()) return NAN;
-  std::sort(values.begin(), values.end());
-  const double position = q * static_cast<double>(values.size() - 1);
-  const auto below = static_cast<std::size_t>(std::floor(position));
-  const std::size_t above = std::min(below + 1, values.size() - 1);
-  const double fraction = position - static_cast<double>(below);
-  return values[below] + (values[above] - values[below]) * fraction;
-}
+class Stopwatch {
+ public:
+  explicit Stopwatch(double& total) : total_(total), started_(std::chrono::steady_clock::now()) {}
+  ~Stopwatch() {
+    total_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  }
+  Stopwatch(const Stopwatch&) = delete;
+  Stopwatch& operator=(const Stopwatch&) = delete;
 
-double mean(const std::vector<double>& values) {
-  double sum = 0;
-  for (const double v : values) sum += v;
-  return values.empty() ? NAN : sum / static_cast<double>(values.size());
-}
+ private:
+  double& total_;
+  std::chrono::steady_clock::time_point started_;
+};
 
 }  // namespace
 
-RunSummary::RunSummary(const RunDescription& run, ResultSink& next)
-    : run_(run),
-      next_(next),
-      event_totals_(run.events.size()),
-      destination_totals_(run.destinations.size()) {}
-
 void RunSummary::write(const ReplicateResult& result) {
-  next_.write(result);
-  const std::size_t events = run_.events.size();
-  const std::size_t sexes = run_.sexes.size();
-  for (std::size_t e = 0; e < events; ++e) {
-    double total = 0;
-    for (std::size_t t = 0; t < run_.time_count(); ++t) {
-      for (std::size_t s = 0; s < sexes; ++s) {
-        total += static_cast<double>(result.events[(t * events + e) * sexes + s]);
-      }
-    }
-    event_totals_[e].push_back(total);
-  }
-  const std::size_t destinations = run_.destinations.size();
-  for (std::size_t d = 0; d < destinations; ++d) {
-    double total = 0;
-    for (std::size_t t = 0; t < run_.time_count(); ++t) {
-      for (std::size_t s = 0; s < sexes; ++s) {
-        total += static_cast<double>(result.arrivals[(t * destinations + d) * sexes + s]);
-      }
-    }
-    destination_totals_[d].push_back(total);
-  }
+  const Stopwatch timed(writing_seconds_);
+  writer_.write(result);
 }
 
 void RunSummary::finish() {
-  next_.finish();
+  const Stopwatch timed(writing_seconds_);
+  writer_.finish();
 }
 
 void RunSummary::print(std::ostream& out) const {
-  const std::size_t n = event_totals_.empty() ? 0 : event_totals_.front().size();
-  char line[160];
-  std::snprintf(line, sizeof line, "%s, %s to %s, %zu replicate%s (totals over the run)\n",
-                run_.scenario_name.c_str(), run_.start_date.c_str(), run_.end_date.c_str(), n,
-                n == 1 ? "" : "s");
+  const output::H5Reader file(writer_.final_path());
+  const auto replicates = file.uint64_attribute("/summary", "replicates");
+  char line[200];
+  std::snprintf(line, sizeof line, "%s, %s to %s, %llu replicate%s (totals over the run)\n",
+                file.string_attribute("scenario_name").c_str(),
+                file.string_attribute("start_date").c_str(),
+                file.string_attribute("end_date").c_str(),
+                static_cast<unsigned long long>(replicates), replicates == 1 ? "" : "s");
   out << line;
   std::snprintf(line, sizeof line, "  %-28s %12s %12s %12s\n", "event", "mean", "5%", "95%");
   out << line;
-  auto row = [&](const std::string& name, const std::vector<double>& values) {
-    std::snprintf(line, sizeof line, "  %-28s %12.1f %12.1f %12.1f\n", name.c_str(), mean(values),
-                  quantile(values, 0.05), quantile(values, 0.95));
-    out << line;
+  const auto rows = [&](const std::string& name, const std::string& prefix,
+                        const std::vector<std::string>& labels) {
+    if (!file.exists("/summary/" + name + "_mean")) return;
+    const std::vector<double> mean = file.float64_dataset("/summary/" + name + "_mean");
+    const std::vector<double> quantile = file.float64_dataset("/summary/" + name + "_quantile");
+    for (std::size_t index = 0; index < labels.size(); ++index) {
+      const std::string label = prefix + labels[index];
+      std::snprintf(line, sizeof line, "  %-28s %12.1f %12.1f %12.1f\n", label.c_str(), mean[index],
+                    quantile[index], quantile[2 * labels.size() + index]);
+      out << line;
+    }
   };
-  for (std::size_t e = 0; e < event_totals_.size(); ++e) row(run_.events[e], event_totals_[e]);
-  for (std::size_t d = 0; d < destination_totals_.size(); ++d) {
-    row("arrived in " + run_.destinations[d], destination_totals_[d]);
+  rows("event_totals", "", file.strings("/event"));
+  rows("arrival_totals", "arrived in ", file.strings("/destination"));
+  if (!file.exists("/summary/event_totals_mean") && !file.exists("/summary/arrival_totals_mean")) {
+    out << "  (no totals: neither events nor arrivals are among the outputs)\n";
   }
 }
 

@@ -1,26 +1,31 @@
 #pragma once
-// A sink that passes every replicate on to another sink and keeps the run totals of each event
-// and each destination's arrivals, for the summary table printed at the end of `tumen run`.
+// The sink `tumen run` hands to the Ensemble: it passes every replicate on to the HDF5 writer and
+// times how long writing takes. After finish() it prints the headline table (totals over the run
+// of each event and each destination's arrivals, mean and 90% interval) from the finished file's
+// /summary, so that memory does not grow with the number of replicates.
 #include <iosfwd>
-#include <vector>
 
+#include "tumen/output/h5_writer.hpp"
 #include "tumen/result_sink.hpp"
-#include "tumen/run_description.hpp"
 
 namespace tumen::cli {
 
 class RunSummary final : public ResultSink {
  public:
-  RunSummary(const RunDescription& run, ResultSink& next);
+  explicit RunSummary(output::H5Writer& writer) : writer_(writer) {}
   void write(const ReplicateResult& result) override;
   void finish() override;
+
+  // Time spent writing elsewhere (creating or reopening the file), counted with the rest.
+  void add_writing_seconds(double seconds) { writing_seconds_ += seconds; }
+  [[nodiscard]] double writing_seconds() const { return writing_seconds_; }
+
+  // The table, from the finished file.
   void print(std::ostream& out) const;
 
  private:
-  const RunDescription& run_;
-  ResultSink& next_;
-  std::vector<std::vector<double>> event_totals_;        // [event][replicate]
-  std::vector<std::vector<double>> destination_totals_;  // [destination][replicate]
+  output::H5Writer& writer_;
+  double writing_seconds_ = 0.0;
 };
 
 }  // namespace tumen::cli

@@ -169,8 +169,11 @@ struct H5Reader::Impl {
       errors.check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr,
                                        dims.data(), nullptr),
                    "select a replicate of " + path_in_file);
-      dims.erase(dims.begin());
     }
+    // The memory space has the selection's shape (with the replicate axis of length 1), so that
+    // HDF5 copies whole rows rather than element by element.
+    const std::vector<hsize_t> memory_dims = dims;
+    if (replicate_index != nullptr) dims.erase(dims.begin());
     std::size_t count = 1;
     for (const hsize_t size : dims) {
       array.shape.push_back(static_cast<std::size_t>(size));
@@ -179,9 +182,9 @@ struct H5Reader::Impl {
     array.values.resize(count);
     if (count == 0) return array;
 
-    const hsize_t memory_size = count;
-    const detail::Dataspace memory_space(errors.check(H5Screate_simple(1, &memory_size, nullptr),
-                                                      "create a dataspace for " + path_in_file));
+    const detail::Dataspace memory_space(errors.check(
+        H5Screate_simple(static_cast<int>(memory_dims.size()), memory_dims.data(), nullptr),
+        "create a dataspace for " + path_in_file));
     errors.check(H5Dread(dataset.id(), H5T_NATIVE_INT64, memory_space.id(), file_space.id(),
                          H5P_DEFAULT, array.values.data()),
                  "read " + path_in_file);

@@ -1,99 +1,43 @@
 #include "tumen/output/h5_writer.hpp"
 
+#include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <ctime>
 #include <limits>
-#include <map>
+#include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "detail/chunk_shape.hpp"
+#include "detail/coordinates.hpp"
+#include "detail/counter_layout.hpp"
 #include "detail/h5_create.hpp"
 #include "detail/h5_error.hpp"
 #include "detail/h5_handle.hpp"
+#include "detail/summary_group.hpp"
 #include "tumen/output/format.hpp"
+#include "tumen/output/h5_reader.hpp"
 #include "tumen/output/output_error.hpp"
+#include "tumen/output/run_identity.hpp"
 
 namespace tumen::output {
 
 namespace {
 
+using detail::CounterDataset;
 using detail::ErrorContext;
-
-// A per-replicate counter dataset. Its first axis is the replicate; the others are the row-major
-// layout of the matching ReplicateResult member.
-struct CounterDataset {
-  const char* name;
-  std::vector<std::string> dims;
-  const char* units;
-  const char* long_name;
-  const std::vector<std::int64_t> ReplicateResult::*values;
-};
-
-const std::vector<CounterDataset>& counter_datasets() {
-  static const std::vector<CounterDataset> datasets = {
-      {"events",
-       {"replicate", "time", "event", "sex"},
-       "events",
-       "events within each period",
-       &ReplicateResult::events},
-      {"location_events",
-       {"replicate", "time", "location", "event"},
-       "events",
-       "events within each period, by place",
-       &ReplicateResult::location_events},
-      {"arrivals",
-       {"replicate", "time", "destination", "sex"},
-       "people",
-       "arrivals within each period",
-       &ReplicateResult::arrivals},
-      {"arrivals_by_years_abroad",
-       {"replicate", "time", "destination", "years_abroad"},
-       "people",
-       "arrivals within each period, by whole years since the first departure",
-       &ReplicateResult::arrivals_by_years_abroad},
-      {"stocks",
-       {"replicate", "time", "state", "sex"},
-       "people",
-       "people in each state at the end of each period",
-       &ReplicateResult::stocks},
-      {"occupancy",
-       {"replicate", "time", "location"},
-       "people",
-       "people present at the end of each period",
-       &ReplicateResult::occupancy},
-      {"route_flow",
-       {"replicate", "route"},
-       "events",
-       "traversals of each route over the run",
-       &ReplicateResult::route_flow},
-  };
-  return datasets;
-}
-
-using DimensionSizes = std::map<std::string, hsize_t, std::less<>>;
-
-DimensionSizes dimension_sizes(const RunDescription& run) {
-  return {
-      {"replicate", run.replicate_count()},
-      {"time", run.time_count()},
-      {"location", run.locations.size()},
-      {"destination", run.destinations.size()},
-      {"event", run.events.size()},
-      {"state", run.states.size()},
-      {"sex", run.sexes.size()},
-      {"route", run.routes.size()},
-      {"years_abroad", static_cast<hsize_t>(run.years_abroad_max) + 1},
-  };
-}
 
 // Catches an inconsistent description before a file exists, with a message that says which
 // field is wrong; HDF5 would otherwise fail later with a shape error far from the cause.
@@ -139,6 +83,43 @@ void check_run_description(const ErrorContext& errors, const RunDescription& run
   }
 }
 
+void check_options(const ErrorContext& errors, WriterOptions& options) {
+  if (options.compression_level < 0 || options.compression_level > 9) {
+    errors.fail("compression level must be 0 to 9, not " +
+                std::to_string(options.compression_level));
+  }
+  if (options.compression_level > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0) {
+    errors.fail("this HDF5 library has no gzip (deflate) filter; use compression level 0");
+  }
+  try {
+    options.outputs = normalise_outputs(options.outputs);
+  } catch (const std::invalid_argument& bad) {
+    errors.fail(std::string("outputs: ") + bad.what());
+  }
+  if (options.summary_only &&
+      std::none_of(options.outputs.begin(), options.outputs.end(),
+                   [](const std::string& name) { return is_summarised(name); })) {
+    errors.fail(
+        "a summary-only run needs at least one of events, arrivals, stocks and occupancy among "
+        "its outputs");
+  }
+  options.summary_memory_bytes = std::max<std::size_t>(options.summary_memory_bytes, 1);
+}
+
+// The counters the working file holds: the selected ones, and of those only the summarised ones
+// in a summary-only run (the others would be thrown away unread).
+std::vector<const CounterDataset*> stored_counters(const WriterOptions& options) {
+  std::vector<const CounterDataset*> stored;
+  for (const CounterDataset& layout : detail::counter_datasets()) {
+    const bool selected = std::find(options.outputs.begin(), options.outputs.end(), layout.name) !=
+                          options.outputs.end();
+    if (selected && (!options.summary_only || is_summarised(layout.name))) {
+      stored.push_back(&layout);
+    }
+  }
+  return stored;
+}
+
 std::string utc_now() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm parts{};
@@ -160,6 +141,14 @@ hsize_t element_count(const std::vector<hsize_t>& dims, std::size_t first_axis) 
   hsize_t count = 1;
   for (std::size_t axis = first_axis; axis < dims.size(); ++axis) count *= dims[axis];
   return count;
+}
+
+std::string shape_text(const std::vector<hsize_t>& dims) {
+  std::string text = "[";
+  for (std::size_t axis = 0; axis < dims.size(); ++axis) {
+    text += (axis == 0 ? "" : ", ") + std::to_string(dims[axis]);
+  }
+  return text + "]";
 }
 
 // Creation properties of a per-replicate dataset: one replicate per chunk, then shuffle (groups
@@ -184,117 +173,170 @@ detail::PropertyList per_replicate_properties(const ErrorContext& errors, const 
   return properties;
 }
 
+// Access properties of a per-replicate dataset: no chunk cache. Each chunk is written once and
+// read once per pass of the summary, never again soon after, so a cache would only hold up to
+// 1 MiB per dataset of chunks that are done with, and make memory grow with the first
+// replicates of a run.
+detail::PropertyList per_replicate_access(const ErrorContext& errors, const std::string& path) {
+  detail::PropertyList access(
+      errors.check(H5Pcreate(H5P_DATASET_ACCESS), "create the access properties of " + path));
+  errors.check(H5Pset_chunk_cache(access.id(), 0, 0, H5D_CHUNK_CACHE_W0_DEFAULT),
+               "turn off the chunk cache of " + path);
+  return access;
+}
+
 detail::Dataset create_per_replicate_dataset(const ErrorContext& errors, hid_t file,
                                              const std::string& path, hid_t file_type,
                                              const std::vector<hsize_t>& dims,
                                              const detail::PropertyList& properties) {
   const detail::Dataspace space = detail::simple_space(errors, dims);
+  const detail::PropertyList access = per_replicate_access(errors, path);
   return detail::Dataset(errors.check(H5Dcreate2(file, path.c_str(), file_type, space.id(),
-                                                 H5P_DEFAULT, properties.id(), H5P_DEFAULT),
+                                                 H5P_DEFAULT, properties.id(), access.id()),
                                       "create dataset " + path));
 }
 
-// Writes the slab at replicate index `index`: all of `dims` except the first axis. `replicate`
-// names it in error messages ("replicate 17").
+// Selects replicates [index, index + count) of a per-replicate dataset: every axis but the first
+// whole.
+detail::Dataspace select_replicates(const ErrorContext& errors, hid_t dataset,
+                                    const std::vector<hsize_t>& dims, hsize_t index, hsize_t count,
+                                    const std::string& what) {
+  std::vector<hsize_t> start(dims.size(), 0);
+  std::vector<hsize_t> size = dims;
+  start[0] = index;
+  size[0] = count;
+  detail::Dataspace file_space(errors.check(H5Dget_space(dataset), what));
+  errors.check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr,
+                                   size.data(), nullptr),
+               what);
+  return file_space;
+}
+
+// The memory space of `count` replicates, shaped as in the file: HDF5 copies a selection into a
+// buffer of the same shape by whole rows, but one of another shape element by element, which made
+// writing several times slower.
+detail::Dataspace slab_space(const ErrorContext& errors, std::vector<hsize_t> dims, hsize_t count) {
+  dims[0] = count;
+  return detail::simple_space(errors, dims);
+}
+
+// Writes `count` replicates from replicate index `index`: every axis of `dims` but the first.
+// `replicate` names them in error messages ("replicate 17").
 void write_replicate_slab(const ErrorContext& errors, const detail::Dataset& dataset,
                           const std::string& path, const std::vector<hsize_t>& dims, hsize_t index,
-                          const std::string& replicate, hid_t memory_type, const void* values) {
-  const hsize_t elements = element_count(dims, 1);
+                          const std::string& replicate, hid_t memory_type, const void* values,
+                          hsize_t count = 1) {
+  const hsize_t elements = element_count(dims, 1) * count;
   if (elements == 0) return;  // HDF5 rejects an empty selection; there is nothing to store
-
-  std::vector<hsize_t> start(dims.size(), 0);
-  std::vector<hsize_t> count = dims;
-  start[0] = index;
-  count[0] = 1;
   const std::string what = "write " + replicate + " to " + path;
-  const detail::Dataspace file_space(errors.check(H5Dget_space(dataset.id()), what));
-  errors.check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr,
-                                   count.data(), nullptr),
-               what);
-  const detail::Dataspace memory_space = detail::simple_space(errors, {elements});
+  const detail::Dataspace file_space =
+      select_replicates(errors, dataset.id(), dims, index, count, what);
+  const detail::Dataspace memory_space = slab_space(errors, dims, count);
   errors.check(
       H5Dwrite(dataset.id(), memory_type, memory_space.id(), file_space.id(), H5P_DEFAULT, values),
       what);
 }
 
-void set_scale(const ErrorContext& errors, const detail::Dataset& coordinate,
-               const std::string& path, const std::string& dimension) {
-  errors.check(H5DSset_scale(coordinate.id(), dimension.c_str()),
-               "make " + path + " the dimension scale of " + dimension);
+// Reads replicate index `index` of a per-replicate dataset into `buffer`. False when HDF5 cannot,
+// which for a chunk torn by a kill is its Fletcher-32 checksum failing.
+bool read_replicate_slab(const ErrorContext& errors, const detail::Dataset& dataset,
+                         const std::vector<hsize_t>& dims, hsize_t index, hid_t memory_type,
+                         void* buffer) {
+  const hsize_t elements = element_count(dims, 1);
+  if (elements == 0) return true;
+  const detail::Dataspace file_space =
+      select_replicates(errors, dataset.id(), dims, index, 1, "select a replicate");
+  const detail::Dataspace memory_space = slab_space(errors, dims, 1);
+  const bool read = H5Dread(dataset.id(), memory_type, memory_space.id(), file_space.id(),
+                            H5P_DEFAULT, buffer) >= 0;
+  if (!read) (void)detail::take_innermost_hdf5_message();  // clears the stack
+  return read;
 }
 
-void attach_scale(const ErrorContext& errors, const detail::Dataset& dataset,
-                  const std::string& path, const detail::Dataset& scale,
-                  const std::string& dimension, unsigned axis) {
-  errors.check(
-      H5DSattach_scale(dataset.id(), scale.id(), axis),
-      "attach dimension " + dimension + " to axis " + std::to_string(axis) + " of " + path);
+constexpr std::size_t kMetadataCacheBytes = std::size_t{256} << 10;
+
+// Whether another process holds HDF5's lock (flock) on an existing file: replacing the file
+// under it would silently drop everything it writes from then on.
+bool locked_by_another_process(const std::filesystem::path& path) {
+  const int descriptor = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (descriptor < 0) return false;
+  const bool locked = flock(descriptor, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  close(descriptor);  // also releases our probe's lock
+  return locked;
 }
 
-void describe(const ErrorContext& errors, hid_t object, const std::string& path,
-              const std::string& long_name, const std::string& units = "") {
-  detail::write_string_attribute(errors, object, path, "long_name", long_name);
-  if (!units.empty()) detail::write_string_attribute(errors, object, path, "units", units);
+detail::PropertyList locking_file_access(const ErrorContext& errors) {
+  detail::PropertyList access(errors.check(H5Pcreate(H5P_FILE_ACCESS), "create file access"));
+  // A small metadata cache of fixed size. The chunk index is a B-tree with a node for every few
+  // dozen replicates of each dataset, and HDF5 holds each node in memory at several times the
+  // size the cache counts (room for 33 dimensions per key): with the default 2 MiB, memory grew
+  // by about 5 KB per replicate, up to some 13 MB. Writing appends along the index's right edge
+  // and reading walks it in order, so a small cache costs no measurable time.
+  H5AC_cache_config_t cache{};
+  cache.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+  errors.check(H5Pget_mdc_config(access.id(), &cache), "read the metadata cache settings");
+  cache.set_initial_size = true;
+  cache.initial_size = kMetadataCacheBytes;
+  cache.min_size = kMetadataCacheBytes;
+  cache.max_size = kMetadataCacheBytes;
+  cache.incr_mode = H5C_incr__off;
+  cache.flash_incr_mode = H5C_flash_incr__off;
+  cache.decr_mode = H5C_decr__off;
+  errors.check(H5Pset_mdc_config(access.id(), &cache), "set the metadata cache size");
+  // Lock the file against a second writer, but carry on where the file system has no locks
+  // (common on cluster file systems), instead of failing every run there.
+  errors.check(H5Pset_file_locking(access.id(), true, true), "set file locking");
+  return access;
 }
 
-}  // namespace
+detail::File create_file(const ErrorContext& errors, const std::filesystem::path& path) {
+  const detail::PropertyList access = locking_file_access(errors);
+  // Default creation properties and library version bounds: files with H5F_LIBVER_LATEST or SWMR
+  // cannot be reopened after a kill with HDF5 1.10 (DESIGN.md, Storage rules).
+  return detail::File(errors.check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.id()),
+                                   "create the file"));
+}
 
-struct H5Writer::Impl {
-  // One open per-replicate counter dataset, with its full shape.
-  struct Counter {
-    const CounterDataset* layout;
-    std::string path;
-    std::vector<hsize_t> dims;
-    detail::Dataset dataset;
-  };
+bool object_exists(const ErrorContext& errors, hid_t file, const std::string& path) {
+  return errors.check(H5LTpath_valid(file, path.c_str(), true), "look up " + path) > 0;
+}
 
-  Impl(std::filesystem::path final, std::filesystem::path partial)
-      : final_path(std::move(final)),
-        partial_path(std::move(partial)),
-        errors(partial_path.string()) {}
-
-  void create_file();
-  void write_root_attributes(const RunDescription& run);
-  // Creates the coordinates and returns the dimension scales by dimension name.
-  std::map<std::string, detail::Dataset, std::less<>> write_coordinates(const RunDescription& run);
-  void create_counters(const RunDescription& run, int compression_level,
-                       const std::map<std::string, detail::Dataset, std::less<>>& scales);
-  void write_scenario(const RunDescription& run);
-  void write_provenance(const RunDescription& run, int compression_level);
-  void flush(const std::string& why) const {
-    errors.check(H5Fflush(file.id(), H5F_SCOPE_LOCAL), "flush " + why);
+void replace_string_attribute(const ErrorContext& errors, hid_t object, const std::string& path,
+                              const std::string& name, const std::string& value) {
+  if (errors.check(H5Aexists(object, name.c_str()), "look up attribute " + name) > 0) {
+    errors.check(H5Adelete(object, name.c_str()), "delete attribute " + name + " of " + path);
   }
-  void close_all();
+  detail::write_string_attribute(errors, object, path, name, value);
+}
 
-  std::filesystem::path final_path;
-  std::filesystem::path partial_path;
-  ErrorContext errors;
-  std::uint64_t replicate_begin = 0;
-  std::uint64_t replicate_end = 0;
-  std::vector<bool> written;  // by replicate index
-  bool closed = false;
+// A per-replicate counter dataset open in a file, with its full shape.
+struct Counter {
+  const CounterDataset* layout;
+  std::string path;
+  std::vector<hsize_t> dims;
+  detail::Dataset dataset;
+};
 
-  // The file is declared before the objects in it, so that it is closed after them.
-  detail::File file;
+// The objects of a file that change while replicates arrive.
+struct Layout {
   detail::Group provenance;
   std::vector<Counter> counters;
+  std::vector<hsize_t> replicate_dims;
   detail::Dataset replicate_wall_seconds;
   detail::Dataset replicate_done;
 };
 
-void H5Writer::Impl::create_file() {
-  const detail::PropertyList access(errors.check(H5Pcreate(H5P_FILE_ACCESS), "create file access"));
-  // Lock the file against a second writer, but carry on where the file system has no locks
-  // (common on cluster file systems), instead of failing every run there.
-  errors.check(H5Pset_file_locking(access.id(), true, true), "set file locking");
-  // Default creation properties and library version bounds: files with H5F_LIBVER_LATEST or SWMR
-  // cannot be reopened after a kill with HDF5 1.10 (DESIGN.md, Storage rules).
-  file = detail::File(errors.check(
-      H5Fcreate(partial_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.id()), "create the file"));
+using Attributes = std::vector<std::pair<std::string, std::string>>;
+
+Attributes provenance_of(const RunDescription& run) {
+  return {{"created_utc", run.created_utc},   {"host", run.host},
+          {"command_line", run.command_line}, {"git_commit", run.git_commit},
+          {"compiler", run.compiler},         {"hdf5_version", hdf5_library_version()}};
 }
 
-void H5Writer::Impl::write_root_attributes(const RunDescription& run) {
-  const detail::Group root(errors.check(H5Gopen2(file.id(), "/", H5P_DEFAULT), "open /"));
+void write_root_attributes(const ErrorContext& errors, hid_t file, const RunDescription& run,
+                           const WriterOptions& options) {
+  const detail::Group root(errors.check(H5Gopen2(file, "/", H5P_DEFAULT), "open /"));
   const hid_t id = root.id();
   const std::string path = "/";
   detail::write_string_attribute(errors, id, path, "format", std::string(format_name));
@@ -312,112 +354,14 @@ void H5Writer::Impl::write_root_attributes(const RunDescription& run) {
   detail::write_string_attribute(errors, id, path, "start_date", run.start_date);
   detail::write_string_attribute(errors, id, path, "end_date", run.end_date);
   detail::write_string_attribute(errors, id, path, "period", to_string(run.period));
+  detail::write_string_attribute(errors, id, path, "outputs", join_outputs(options.outputs));
+  detail::write_number_attribute<std::uint8_t>(errors, id, path, "summary_only",
+                                               options.summary_only ? 1 : 0);
 }
 
-std::map<std::string, detail::Dataset, std::less<>> H5Writer::Impl::write_coordinates(
-    const RunDescription& run) {
-  const hid_t id = file.id();
-  std::map<std::string, detail::Dataset, std::less<>> scales;
-
-  std::vector<std::int64_t> replicates;
-  for (std::uint64_t replicate = run.replicate_begin; replicate < run.replicate_end; ++replicate) {
-    replicates.push_back(static_cast<std::int64_t>(replicate));
-  }
-  scales["replicate"] = detail::write_number_dataset(errors, id, "/replicate", replicates);
-  describe(errors, scales["replicate"].id(), "/replicate", "replicate number");
-
-  scales["time"] = detail::write_number_dataset(errors, id, "/time", run.period_start_days);
-  describe(errors, scales["time"].id(), "/time", "start of the period",
-           "days since " + run.start_date);
-  // CF: the calendar is proleptic Gregorian, ISO 8601's; xarray decodes /time to datetime64.
-  detail::write_string_attribute(errors, scales["time"].id(), "/time", "calendar",
-                                 "proleptic_gregorian");
-
-  const std::pair<const char*, const std::vector<std::string>*> labels[] = {
-      {"location", &run.locations}, {"destination", &run.destinations},
-      {"event", &run.events},       {"state", &run.states},
-      {"sex", &run.sexes},          {"route", &run.routes},
-  };
-  const std::map<std::string, std::string, std::less<>> long_names = {
-      {"location", "place"}, {"destination", "destination place"},
-      {"event", "event"},    {"state", "state of a person"},
-      {"sex", "sex"},        {"route", "route between two places (FROM->TO)"},
-  };
-  for (const auto& [dimension, names] : labels) {
-    const std::string path = std::string("/") + dimension;
-    scales[dimension] = detail::write_string_dataset(errors, id, path, *names);
-    describe(errors, scales[dimension].id(), path, long_names.find(dimension)->second);
-  }
-
-  std::vector<std::int32_t> years_abroad;
-  for (int years = 0; years <= run.years_abroad_max; ++years) years_abroad.push_back(years);
-  scales["years_abroad"] = detail::write_number_dataset(errors, id, "/years_abroad", years_abroad);
-  describe(errors, scales["years_abroad"].id(), "/years_abroad",
-           "whole years since the first departure (the last value means that many or more)",
-           "years");
-
-  for (const auto& [dimension, scale] : scales)
-    set_scale(errors, scale, "/" + dimension, dimension);
-
-  // Properties of each location, labelled by it; the location datasets name them in their CF
-  // "coordinates" attribute, so that xarray carries them along as coordinates.
-  const std::pair<const char*, const std::vector<std::string>*> location_properties[] = {
-      {"location_kind", &run.location_kinds}, {"location_country", &run.location_countries}};
-  for (const auto& [name, values] : location_properties) {
-    const std::string path = std::string("/") + name;
-    const detail::Dataset property = detail::write_string_dataset(errors, id, path, *values);
-    describe(errors, property.id(), path,
-             std::string(name) == "location_kind" ? "kind of place" : "country of the place");
-    attach_scale(errors, property, path, scales["location"], "location", 0);
-  }
-  return scales;
-}
-
-void H5Writer::Impl::create_counters(
-    const RunDescription& run, int compression_level,
-    const std::map<std::string, detail::Dataset, std::less<>>& scales) {
-  const DimensionSizes sizes = dimension_sizes(run);
-  const std::int64_t no_count = 0;
-  for (const CounterDataset& layout : counter_datasets()) {
-    Counter counter{&layout, std::string("/") + layout.name, {}, {}};
-    for (const std::string& dimension : layout.dims) {
-      counter.dims.push_back(sizes.find(dimension)->second);
-    }
-    const detail::PropertyList properties =
-        per_replicate_properties(errors, counter.path, counter.dims, sizeof(std::int64_t),
-                                 compression_level, H5T_NATIVE_INT64, &no_count);
-    counter.dataset = create_per_replicate_dataset(errors, file.id(), counter.path, H5T_STD_I64LE,
-                                                   counter.dims, properties);
-    describe(errors, counter.dataset.id(), counter.path, layout.long_name, layout.units);
-    for (unsigned axis = 0; axis < layout.dims.size(); ++axis) {
-      const std::string& dimension = layout.dims[axis];
-      attach_scale(errors, counter.dataset, counter.path, scales.find(dimension)->second, dimension,
-                   axis);
-    }
-    if (std::find(layout.dims.begin(), layout.dims.end(), "location") != layout.dims.end()) {
-      detail::write_string_attribute(errors, counter.dataset.id(), counter.path, "coordinates",
-                                     "location_kind location_country");
-    }
-    counters.push_back(std::move(counter));
-  }
-
-  const std::vector<hsize_t> replicate_dims = {run.replicate_count()};
-  const std::uint8_t not_done = 0;
-  const detail::PropertyList properties =
-      per_replicate_properties(errors, "/replicate_done", replicate_dims, sizeof(std::uint8_t),
-                               compression_level, H5T_NATIVE_UINT8, &not_done);
-  replicate_done = create_per_replicate_dataset(errors, file.id(), "/replicate_done", H5T_STD_U8LE,
-                                                replicate_dims, properties);
-  describe(errors, replicate_done.id(), "/replicate_done",
-           "1 once the replicate is completely written, else 0");
-  attach_scale(errors, replicate_done, "/replicate_done", scales.find("replicate")->second,
-               "replicate", 0);
-}
-
-void H5Writer::Impl::write_scenario(const RunDescription& run) {
-  const hid_t id = file.id();
+void write_scenario(const ErrorContext& errors, hid_t id, const RunDescription& run) {
   const detail::Group scenario = detail::create_group(errors, id, "/scenario");
-  describe(errors, scenario.id(), "/scenario", "the resolved scenario");
+  detail::describe(errors, scenario.id(), "/scenario", "the resolved scenario");
 
   // Each list is a dimension scale of its own group, with its companion labelled by it, so that
   // xarray.open_dataset(path, group="scenario") reads the group as a labelled dataset.
@@ -429,17 +373,19 @@ void H5Writer::Impl::write_scenario(const RunDescription& run) {
   }
   const detail::Dataset file_paths =
       detail::write_string_dataset(errors, id, "/scenario/file", paths);
-  describe(errors, file_paths.id(), "/scenario/file", "scenario file (TOML or CSV), in load order");
-  set_scale(errors, file_paths, "/scenario/file", "file");
+  detail::describe(errors, file_paths.id(), "/scenario/file",
+                   "scenario file (TOML or CSV), in load order");
+  detail::set_scale(errors, file_paths, "/scenario/file", "file");
   const detail::Dataset file_texts =
       detail::write_string_dataset(errors, id, "/scenario/file_text", texts);
-  describe(errors, file_texts.id(), "/scenario/file_text", "the exact text of the file");
-  attach_scale(errors, file_texts, "/scenario/file_text", file_paths, "file", 0);
+  detail::describe(errors, file_texts.id(), "/scenario/file_text", "the exact text of the file");
+  detail::attach_scale(errors, file_texts, "/scenario/file_text", file_paths, "file", 0);
 
   const detail::Dataset set_overrides =
       detail::write_string_dataset(errors, id, "/scenario/set", run.set_overrides);
-  describe(errors, set_overrides.id(), "/scenario/set", "--set KEY=VALUE arguments, in order");
-  set_scale(errors, set_overrides, "/scenario/set", "set");
+  detail::describe(errors, set_overrides.id(), "/scenario/set",
+                   "--set KEY=VALUE arguments, in order");
+  detail::set_scale(errors, set_overrides, "/scenario/set", "set");
 
   std::vector<std::string> names;
   std::vector<std::string> values;
@@ -449,99 +395,417 @@ void H5Writer::Impl::write_scenario(const RunDescription& run) {
   }
   const detail::Dataset parameter_names =
       detail::write_string_dataset(errors, id, "/scenario/parameter", names);
-  describe(errors, parameter_names.id(), "/scenario/parameter", "effective parameter");
-  set_scale(errors, parameter_names, "/scenario/parameter", "parameter");
+  detail::describe(errors, parameter_names.id(), "/scenario/parameter", "effective parameter");
+  detail::set_scale(errors, parameter_names, "/scenario/parameter", "parameter");
   const detail::Dataset parameter_values =
       detail::write_string_dataset(errors, id, "/scenario/parameter_value", values);
-  describe(errors, parameter_values.id(), "/scenario/parameter_value",
-           "value of the effective parameter, as text");
-  attach_scale(errors, parameter_values, "/scenario/parameter_value", parameter_names, "parameter",
-               0);
+  detail::describe(errors, parameter_values.id(), "/scenario/parameter_value",
+                   "value of the effective parameter, as text");
+  detail::attach_scale(errors, parameter_values, "/scenario/parameter_value", parameter_names,
+                       "parameter", 0);
 }
 
-void H5Writer::Impl::write_provenance(const RunDescription& run, int compression_level) {
-  provenance = detail::create_group(errors, file.id(), "/provenance");
-  const hid_t id = provenance.id();
-  const std::string path = "/provenance";
-  detail::write_string_attribute(errors, id, path, "created_utc", run.created_utc);
-  detail::write_string_attribute(errors, id, path, "host", run.host);
-  detail::write_string_attribute(errors, id, path, "command_line", run.command_line);
-  detail::write_string_attribute(errors, id, path, "git_commit", run.git_commit);
-  detail::write_string_attribute(errors, id, path, "compiler", run.compiler);
-  detail::write_string_attribute(errors, id, path, "hdf5_version", hdf5_library_version());
+// Writes everything a file holds before its first replicate: root attributes, coordinates, the
+// (empty) per-replicate datasets of `counters`, replicate_done, /scenario and /provenance.
+Layout create_layout(const ErrorContext& errors, hid_t file, const RunDescription& run,
+                     const WriterOptions& options,
+                     const std::vector<const CounterDataset*>& counters,
+                     const Attributes& provenance) {
+  write_root_attributes(errors, file, run, options);
+  const detail::Scales scales =
+      detail::write_coordinates(errors, file, "", run,
+                                {"replicate", "time", "location", "destination", "event", "state",
+                                 "sex", "route", "years_abroad"});
 
+  Layout layout;
+  const std::int64_t no_count = 0;
+  for (const CounterDataset* counter_layout : counters) {
+    Counter counter{counter_layout,
+                    std::string("/") + counter_layout->name,
+                    detail::counter_shape(*counter_layout, run),
+                    {}};
+    const detail::PropertyList properties =
+        per_replicate_properties(errors, counter.path, counter.dims, sizeof(std::int64_t),
+                                 options.compression_level, H5T_NATIVE_INT64, &no_count);
+    counter.dataset = create_per_replicate_dataset(errors, file, counter.path, H5T_STD_I64LE,
+                                                   counter.dims, properties);
+    detail::describe(errors, counter.dataset.id(), counter.path, counter_layout->long_name,
+                     counter_layout->units);
+    const std::vector<std::string>& dims = counter_layout->dims;
+    for (unsigned axis = 0; axis < dims.size(); ++axis) {
+      detail::attach_scale(errors, counter.dataset, counter.path, scales.find(dims[axis])->second,
+                           dims[axis], axis);
+    }
+    if (std::find(dims.begin(), dims.end(), "location") != dims.end()) {
+      detail::write_string_attribute(errors, counter.dataset.id(), counter.path, "coordinates",
+                                     "location_kind location_country");
+    }
+    layout.counters.push_back(std::move(counter));
+  }
+
+  layout.replicate_dims = {run.replicate_count()};
+  const std::uint8_t not_done = 0;
+  const detail::PropertyList done_properties = per_replicate_properties(
+      errors, "/replicate_done", layout.replicate_dims, sizeof(std::uint8_t),
+      options.compression_level, H5T_NATIVE_UINT8, &not_done);
+  layout.replicate_done = create_per_replicate_dataset(
+      errors, file, "/replicate_done", H5T_STD_U8LE, layout.replicate_dims, done_properties);
+  detail::describe(errors, layout.replicate_done.id(), "/replicate_done",
+                   "1 once the replicate is completely written, else 0");
+  detail::attach_scale(errors, layout.replicate_done, "/replicate_done",
+                       scales.find("replicate")->second, "replicate", 0);
+
+  write_scenario(errors, file, run);
+
+  layout.provenance = detail::create_group(errors, file, "/provenance");
+  const hid_t id = layout.provenance.id();
+  for (const auto& [name, value] : provenance) {
+    detail::write_string_attribute(errors, id, "/provenance", name, value);
+  }
   const std::string wall_path = "/provenance/replicate_wall_seconds";
-  const std::vector<hsize_t> dims = {run.replicate_count()};
   // NaN until written: a replicate that never ran has no wall time, and 0 would look like one.
   const double unknown = std::numeric_limits<double>::quiet_NaN();
-  const detail::PropertyList properties = per_replicate_properties(
-      errors, wall_path, dims, sizeof(double), compression_level, H5T_NATIVE_DOUBLE, &unknown);
-  replicate_wall_seconds =
-      create_per_replicate_dataset(errors, file.id(), wall_path, H5T_IEEE_F64LE, dims, properties);
+  const detail::PropertyList wall_properties =
+      per_replicate_properties(errors, wall_path, layout.replicate_dims, sizeof(double),
+                               options.compression_level, H5T_NATIVE_DOUBLE, &unknown);
+  layout.replicate_wall_seconds = create_per_replicate_dataset(
+      errors, file, wall_path, H5T_IEEE_F64LE, layout.replicate_dims, wall_properties);
   // "s", not "seconds": xarray would decode "seconds" into timedelta64.
-  describe(errors, replicate_wall_seconds.id(), wall_path,
-           "wall-clock time to simulate the replicate", "s");
+  detail::describe(errors, layout.replicate_wall_seconds.id(), wall_path,
+                   "wall-clock time to simulate the replicate", "s");
   // The provenance has its own replicate scale: attached to the root /replicate, this dataset
   // would appear in /replicate's REFERENCE_LIST, and `h5diff --exclude-path /provenance` would
   // follow that reference into the wall times, which differ between identical runs.
-  std::vector<std::int64_t> replicates;
-  for (auto r = run.replicate_begin; r < run.replicate_end; ++r) replicates.push_back(static_cast<std::int64_t>(r));
-  const detail::Dataset own_scale =
-      detail::write_number_dataset(errors, id, "/provenance/replicate", replicates);
-  describe(errors, own_scale.id(), "/provenance/replicate", "replicate number");
-  set_scale(errors, own_scale, "/provenance/replicate", "replicate");
-  attach_scale(errors, replicate_wall_seconds, wall_path, own_scale, "replicate", 0);
+  const detail::Scales own_scale =
+      detail::write_coordinates(errors, file, "/provenance", run, {"replicate"});
+  detail::attach_scale(errors, layout.replicate_wall_seconds, wall_path,
+                       own_scale.find("replicate")->second, "replicate", 0);
+  return layout;
 }
 
-void H5Writer::Impl::close_all() {
-  closed = true;
-  replicate_done.reset();
-  replicate_wall_seconds.reset();
-  counters.clear();
-  provenance.reset();
-  // Closing the file writes the last metadata, so its failure is a failure of the run.
-  errors.check(file.close(), "close the file");
+}  // namespace
+
+struct H5Writer::Impl {
+  Impl(std::filesystem::path final, const RunDescription& description, WriterOptions writer_options)
+      : final_path(std::move(final)),
+        partial_path(std::filesystem::path(final_path) += partial_suffix),
+        new_path(std::filesystem::path(final_path) += new_suffix),
+        errors(partial_path.string()),
+        run(description),
+        options(std::move(writer_options)) {}
+
+  void flush(const std::string& why) const {
+    errors.check(H5Fflush(file.id(), H5F_SCOPE_LOCAL), "flush " + why);
+  }
+  void close_all() {
+    closed = true;
+    layout = Layout{};
+    // Closing the file writes the last metadata, so its failure is a failure of the run.
+    errors.check(file.close(), "close the file");
+  }
+
+  [[noreturn]] void refuse_resume(const std::string& why) const {
+    throw ResumeError(partial_path.string() + ": cannot resume: " + why);
+  }
+  void open_for_resume();
+  void open_layout();
+  void verify_replicates();
+  std::vector<detail::SummaryInput> summary_inputs() const;
+  void finish_in_place();
+  void finish_summary_only();
+
+  std::filesystem::path final_path;
+  std::filesystem::path partial_path;
+  std::filesystem::path new_path;
+  ErrorContext errors;
+  RunDescription run;
+  WriterOptions options;
+  std::vector<bool> written;  // by replicate index
+  bool closed = false;
+  ResumeReport resume_report;
+
+  // The file is declared before the objects in it, so that it is closed after them.
+  detail::File file;
+  Layout layout;
+};
+
+void H5Writer::Impl::open_for_resume() {
+  std::error_code failure;
+  if (!std::filesystem::exists(partial_path, failure)) refuse_resume("there is no such file");
+  try {
+    const H5Reader reader(partial_path);
+    const std::vector<std::string> differences = identity_differences(reader, run, options);
+    if (!differences.empty()) {
+      std::string list;
+      for (const std::string& difference : differences)
+        list += (list.empty() ? "" : "; ") + difference;
+      refuse_resume("it was written by a different run (" + list +
+                    "); rerun with that run's inputs, or start afresh with --force");
+    }
+  } catch (const ResumeError&) {
+    throw;
+  } catch (const OutputError& unreadable) {
+    // The reader's message starts with the path, which ours already has.
+    std::string reason = unreadable.what();
+    const std::string prefix = partial_path.string() + ": ";
+    if (reason.rfind(prefix, 0) == 0) reason.erase(0, prefix.size());
+    // A file that a running tumen holds is not to be started afresh: wait for it, or stop it.
+    const bool in_use = reason.find("another process") != std::string::npos;
+    refuse_resume(reason + (in_use ? "" : "; start afresh with --force"));
+  }
+
+  const detail::PropertyList access = locking_file_access(errors);
+  file = detail::File(H5Fopen(partial_path.c_str(), H5F_ACC_RDWR, access.id()));
+  if (!file.is_open()) {
+    const std::string reason = detail::take_innermost_hdf5_message();
+    refuse_resume("cannot open it for writing: " + reason +
+                  (reason.find("unable to lock file") != std::string::npos
+                       ? " (another process, such as a running tumen, is writing it)"
+                       : ""));
+  }
+  open_layout();
+
+  // A run killed while finishing may have left a /summary or an end time: both are rewritten.
+  if (object_exists(errors, file.id(), "/summary")) {
+    errors.check(H5Ldelete(file.id(), "/summary", H5P_DEFAULT), "delete the old /summary");
+  }
+  if (errors.check(H5Aexists(layout.provenance.id(), "finished_utc"), "look up finished_utc") > 0) {
+    errors.check(H5Adelete(layout.provenance.id(), "finished_utc"), "delete the old finished_utc");
+  }
+  verify_replicates();
+
+  // Who continued the run, and when: one line per resume.
+  std::string resumed;
+  if (errors.check(H5Aexists(layout.provenance.id(), "resumed"), "look up resumed") > 0) {
+    resumed =
+        detail::read_string_attribute(errors, layout.provenance.id(), "/provenance", "resumed") +
+        "\n";
+  }
+  resumed += utc_now() + " on " + run.host + ": " + run.command_line;
+  replace_string_attribute(errors, layout.provenance.id(), "/provenance", "resumed", resumed);
+  flush("the resumed file");
+}
+
+void H5Writer::Impl::open_layout() {
+  const auto open = [&](const std::string& path, const std::vector<hsize_t>& expected) {
+    if (!object_exists(errors, file.id(), path)) {
+      refuse_resume("it has no " + path + "; start afresh with --force");
+    }
+    detail::Dataset dataset(
+        errors.check(H5Dopen2(file.id(), path.c_str(), per_replicate_access(errors, path).id()),
+                     "open " + path));
+    const detail::Dataspace space(errors.check(H5Dget_space(dataset.id()), "read " + path));
+    std::vector<hsize_t> dims(
+        static_cast<std::size_t>(errors.check(H5Sget_simple_extent_ndims(space.id()), path)));
+    errors.check(H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr), "read " + path);
+    if (dims != expected) {
+      refuse_resume(path + " has the shape " + shape_text(dims) + ", not " + shape_text(expected) +
+                    "; start afresh with --force");
+    }
+    return dataset;
+  };
+  for (const CounterDataset* counter_layout : stored_counters(options)) {
+    Counter counter{counter_layout,
+                    std::string("/") + counter_layout->name,
+                    detail::counter_shape(*counter_layout, run),
+                    {}};
+    counter.dataset = open(counter.path, counter.dims);
+    layout.counters.push_back(std::move(counter));
+  }
+  layout.replicate_dims = {run.replicate_count()};
+  layout.replicate_done = open("/replicate_done", layout.replicate_dims);
+  layout.replicate_wall_seconds = open("/provenance/replicate_wall_seconds", layout.replicate_dims);
+  layout.provenance = detail::Group(
+      errors.check(H5Gopen2(file.id(), "/provenance", H5P_DEFAULT), "open /provenance"));
+}
+
+void H5Writer::Impl::verify_replicates() {
+  const std::size_t replicates = written.size();
+  std::vector<std::uint8_t> flags(replicates, 0);
+  if (replicates > 0 && H5Dread(layout.replicate_done.id(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL,
+                                H5P_DEFAULT, flags.data()) < 0) {
+    // A torn flag chunk: read the flags one by one, and count an unreadable one as not done.
+    (void)detail::take_innermost_hdf5_message();
+    for (std::size_t index = 0; index < replicates; ++index) {
+      if (!read_replicate_slab(errors, layout.replicate_done, layout.replicate_dims, index,
+                               H5T_NATIVE_UINT8, &flags[index])) {
+        flags[index] = 2;  // rewritten as 0 below
+      }
+    }
+  }
+
+  std::size_t largest = 1;
+  for (const Counter& counter : layout.counters) {
+    largest = std::max<std::size_t>(largest, element_count(counter.dims, 1));
+  }
+  std::vector<std::int64_t> slab(largest);
+  double wall_seconds = 0.0;
+  for (std::size_t index = 0; index < replicates; ++index) {
+    if (flags[index] == 0) continue;
+    bool intact = flags[index] == 1 &&
+                  read_replicate_slab(errors, layout.replicate_wall_seconds, layout.replicate_dims,
+                                      index, H5T_NATIVE_DOUBLE, &wall_seconds);
+    for (const Counter& counter : layout.counters) {
+      if (!intact) break;
+      intact = read_replicate_slab(errors, counter.dataset, counter.dims, index, H5T_NATIVE_INT64,
+                                   slab.data());
+    }
+    const std::uint64_t replicate = run.replicate_begin + index;
+    if (intact) {
+      written[index] = true;
+      ++resume_report.done;
+      continue;
+    }
+    if (flags[index] == 1) resume_report.rerun.push_back(replicate);
+    // Not done after all: say so in the file at once, so that a reader of the .partial (or the
+    // next resume, should this one be killed too) does not trust it.
+    const std::uint8_t not_done = 0;
+    write_replicate_slab(errors, layout.replicate_done, "/replicate_done", layout.replicate_dims,
+                         index, "replicate " + std::to_string(replicate), H5T_NATIVE_UINT8,
+                         &not_done);
+  }
+}
+
+std::vector<detail::SummaryInput> H5Writer::Impl::summary_inputs() const {
+  std::vector<detail::SummaryInput> inputs;
+  for (const Counter& counter : layout.counters) {
+    if (is_summarised(counter.layout->name)) {
+      inputs.push_back({counter.layout, counter.dataset.id(), counter.dims});
+    }
+  }
+  return inputs;
+}
+
+void H5Writer::Impl::finish_in_place() {
+  if (object_exists(errors, file.id(), "/summary")) {
+    errors.check(H5Ldelete(file.id(), "/summary", H5P_DEFAULT), "delete the old /summary");
+  }
+  detail::write_summary_group(errors, file.id(), run, summary_inputs(),
+                              options.summary_memory_bytes);
+  replace_string_attribute(errors, layout.provenance.id(), "/provenance", "finished_utc",
+                           utc_now());
+  flush("the finished file");
+  close_all();
+
+  std::error_code failure;
+  std::filesystem::rename(partial_path, final_path, failure);
+  if (failure) {
+    errors.fail("cannot rename to " + final_path.string() + ": " + failure.message());
+  }
+}
+
+void H5Writer::Impl::finish_summary_only() {
+  // The final file is built anew beside the working file, without the per-replicate counters,
+  // and replaces it once complete.
+  const ErrorContext final_errors(new_path.string());
+  try {
+    Attributes provenance;
+    for (const std::string& name :
+         detail::attribute_names(errors, layout.provenance.id(), "/provenance")) {
+      if (name == "finished_utc") continue;
+      provenance.emplace_back(
+          name, detail::read_string_attribute(errors, layout.provenance.id(), "/provenance", name));
+    }
+    detail::File final_file = create_file(final_errors, new_path);
+    {
+      Layout final_layout =
+          create_layout(final_errors, final_file.id(), run, options, {}, provenance);
+      // Every replicate is done; their wall times are copied a block at a time. HDF5 keeps some
+      // memory for each chunk a call touches, and a chunk holds one replicate: blocks are small.
+      constexpr hsize_t block = 256;
+      const hsize_t replicates = written.size();
+      std::vector<double> wall(static_cast<std::size_t>(std::min(block, replicates)));
+      const std::vector<std::uint8_t> done(wall.size(), 1);
+      for (hsize_t first = 0; first < replicates; first += block) {
+        const hsize_t count = std::min(block, replicates - first);
+        const std::string what = "copy the wall times";
+        const detail::Dataspace source = select_replicates(
+            errors, layout.replicate_wall_seconds.id(), layout.replicate_dims, first, count, what);
+        const detail::Dataspace memory = detail::simple_space(errors, {count});
+        errors.check(H5Dread(layout.replicate_wall_seconds.id(), H5T_NATIVE_DOUBLE, memory.id(),
+                             source.id(), H5P_DEFAULT, wall.data()),
+                     what);
+        write_replicate_slab(final_errors, final_layout.replicate_wall_seconds,
+                             "/provenance/replicate_wall_seconds", final_layout.replicate_dims,
+                             first, "replicates", H5T_NATIVE_DOUBLE, wall.data(), count);
+        write_replicate_slab(final_errors, final_layout.replicate_done, "/replicate_done",
+                             final_layout.replicate_dims, first, "replicates", H5T_NATIVE_UINT8,
+                             done.data(), count);
+      }
+      detail::write_summary_group(errors, final_file.id(), run, summary_inputs(),
+                                  options.summary_memory_bytes);
+      detail::write_string_attribute(final_errors, final_layout.provenance.id(), "/provenance",
+                                     "finished_utc", utc_now());
+    }
+    final_errors.check(H5Fflush(final_file.id(), H5F_SCOPE_LOCAL), "flush the finished file");
+    final_errors.check(final_file.close(), "close the file");
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(new_path, ignored);
+    throw;
+  }
+  close_all();
+
+  std::error_code failure;
+  std::filesystem::rename(new_path, final_path, failure);
+  if (failure) {
+    final_errors.fail("cannot rename to " + final_path.string() + ": " + failure.message());
+  }
+  // The working file has served its purpose. Should removing it fail, the complete final file
+  // still wins: --resume reports it as complete.
+  std::filesystem::remove(partial_path, failure);
 }
 
 H5Writer::H5Writer(std::filesystem::path final_path, const RunDescription& run,
                    WriterOptions options) {
   detail::silence_hdf5_error_printing();
-  std::filesystem::path partial_path = final_path;
-  partial_path += partial_suffix;
-  impl_ = std::make_unique<Impl>(std::move(final_path), std::move(partial_path));
+  detail::limit_hdf5_free_lists();
+  impl_ = std::make_unique<Impl>(std::move(final_path), run, std::move(options));
   Impl& writer = *impl_;
   const ErrorContext& errors = writer.errors;
-
-  if (options.compression_level < 0 || options.compression_level > 9) {
-    errors.fail("compression level must be 0 to 9, not " +
-                std::to_string(options.compression_level));
-  }
-  if (options.compression_level > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0) {
-    errors.fail("this HDF5 library has no gzip (deflate) filter; use compression level 0");
-  }
+  check_options(errors, writer.options);
   check_run_description(errors, run);
-  writer.replicate_begin = run.replicate_begin;
-  writer.replicate_end = run.replicate_end;
   writer.written.assign(run.replicate_count(), false);
+  std::error_code failure;
+  if (std::filesystem::exists(writer.partial_path, failure) &&
+      locked_by_another_process(writer.partial_path)) {
+    errors.fail("another process, such as a running tumen, is writing this file");
+  }
 
-  writer.create_file();
+  writer.file = create_file(errors, writer.new_path);
   try {
-    writer.write_root_attributes(run);
-    const auto scales = writer.write_coordinates(run);
-    writer.create_counters(run, options.compression_level, scales);
-    writer.write_scenario(run);
-    writer.write_provenance(run, options.compression_level);
+    writer.layout = create_layout(errors, writer.file.id(), run, writer.options,
+                                  stored_counters(writer.options), provenance_of(run));
     // A run killed before its first replicate still leaves a readable file.
     writer.flush("the new file");
+    // Only a complete structure becomes the .partial that --resume continues.
+    std::filesystem::rename(writer.new_path, writer.partial_path, failure);
+    if (failure) {
+      errors.fail("cannot rename " + writer.new_path.string() +
+                  " to the .partial file: " + failure.message());
+    }
   } catch (...) {
-    // A file without its coordinates cannot hold a replicate or be resumed: remove it rather
-    // than leave a .partial that looks like an interrupted run.
-    const std::filesystem::path created = writer.partial_path;
+    // A file without its coordinates cannot hold a replicate or be resumed: remove it.
+    const std::filesystem::path created = writer.new_path;
     impl_.reset();
     std::error_code ignored;
     std::filesystem::remove(created, ignored);
     throw;
   }
+}
+
+H5Writer H5Writer::resume(std::filesystem::path final_path, const RunDescription& run,
+                          WriterOptions options) {
+  detail::silence_hdf5_error_printing();
+  detail::limit_hdf5_free_lists();
+  H5Writer writer;
+  writer.impl_ = std::make_unique<Impl>(std::move(final_path), run, std::move(options));
+  Impl& impl = *writer.impl_;
+  check_options(impl.errors, impl.options);
+  check_run_description(impl.errors, run);
+  impl.written.assign(run.replicate_count(), false);
+  impl.open_for_resume();
+  return writer;
 }
 
 H5Writer::~H5Writer() {
@@ -558,6 +822,20 @@ const std::filesystem::path& H5Writer::partial_path() const {
   return impl_->partial_path;
 }
 
+bool H5Writer::has_replicate(std::uint64_t replicate) const {
+  const Impl& writer = *impl_;
+  return replicate >= writer.run.replicate_begin && replicate < writer.run.replicate_end &&
+         writer.written[replicate - writer.run.replicate_begin];
+}
+
+std::uint64_t H5Writer::replicates_written() const {
+  return static_cast<std::uint64_t>(std::count(impl_->written.begin(), impl_->written.end(), true));
+}
+
+const ResumeReport& H5Writer::resume_report() const {
+  return impl_->resume_report;
+}
+
 void H5Writer::write(const ReplicateResult& result) {
   detail::silence_hdf5_error_printing();
   Impl& writer = *impl_;
@@ -565,16 +843,17 @@ void H5Writer::write(const ReplicateResult& result) {
   const std::string replicate = "replicate " + std::to_string(result.replicate);
 
   if (writer.closed) errors.fail("cannot write " + replicate + ": the file is already finished");
-  if (result.replicate < writer.replicate_begin || result.replicate >= writer.replicate_end) {
+  if (result.replicate < writer.run.replicate_begin ||
+      result.replicate >= writer.run.replicate_end) {
     errors.fail(replicate + " is outside this file's range " +
-                std::to_string(writer.replicate_begin) + ":" +
-                std::to_string(writer.replicate_end));
+                std::to_string(writer.run.replicate_begin) + ":" +
+                std::to_string(writer.run.replicate_end));
   }
-  const hsize_t index = result.replicate - writer.replicate_begin;
+  const hsize_t index = result.replicate - writer.run.replicate_begin;
   if (writer.written[index]) errors.fail(replicate + " was already written");
 
   // Check every array before writing any, so that a bad result leaves the file untouched.
-  for (const Impl::Counter& counter : writer.counters) {
+  for (const Counter& counter : writer.layout.counters) {
     const std::vector<std::int64_t>& values = result.*(counter.layout->values);
     const hsize_t expected = element_count(counter.dims, 1);
     if (values.size() != expected) {
@@ -589,19 +868,19 @@ void H5Writer::write(const ReplicateResult& result) {
     }
   }
 
-  for (const Impl::Counter& counter : writer.counters) {
+  for (const Counter& counter : writer.layout.counters) {
     write_replicate_slab(errors, counter.dataset, counter.path, counter.dims, index, replicate,
                          H5T_NATIVE_INT64, (result.*(counter.layout->values)).data());
   }
-  const std::vector<hsize_t> replicate_dims = {writer.written.size()};
-  write_replicate_slab(errors, writer.replicate_wall_seconds, "/provenance/replicate_wall_seconds",
-                       replicate_dims, index, replicate, H5T_NATIVE_DOUBLE, &result.wall_seconds);
+  write_replicate_slab(errors, writer.layout.replicate_wall_seconds,
+                       "/provenance/replicate_wall_seconds", writer.layout.replicate_dims, index,
+                       replicate, H5T_NATIVE_DOUBLE, &result.wall_seconds);
   // The order that survives a kill (DESIGN.md, Storage rules): the flag is set only once the
   // data it vouches for is in the file.
   writer.flush("the data of " + replicate);
   const std::uint8_t done = 1;
-  write_replicate_slab(errors, writer.replicate_done, "/replicate_done", replicate_dims, index,
-                       replicate, H5T_NATIVE_UINT8, &done);
+  write_replicate_slab(errors, writer.layout.replicate_done, "/replicate_done",
+                       writer.layout.replicate_dims, index, replicate, H5T_NATIVE_UINT8, &done);
   writer.flush("replicate_done of " + replicate);
   writer.written[index] = true;
 }
@@ -614,7 +893,7 @@ void H5Writer::finish() {
 
   std::vector<std::uint64_t> missing;
   for (std::size_t index = 0; index < writer.written.size(); ++index) {
-    if (!writer.written[index]) missing.push_back(writer.replicate_begin + index);
+    if (!writer.written[index]) missing.push_back(writer.run.replicate_begin + index);
   }
   if (!missing.empty()) {
     std::string list;
@@ -626,16 +905,10 @@ void H5Writer::finish() {
                 std::to_string(writer.written.size()) +
                 " replicates were never written (replicates " + list + ")");
   }
-
-  detail::write_string_attribute(errors, writer.provenance.id(), "/provenance", "finished_utc",
-                                 utc_now());
-  writer.flush("the finished file");
-  writer.close_all();
-
-  std::error_code failure;
-  std::filesystem::rename(writer.partial_path, writer.final_path, failure);
-  if (failure) {
-    errors.fail("cannot rename to " + writer.final_path.string() + ": " + failure.message());
+  if (writer.options.summary_only) {
+    writer.finish_summary_only();
+  } else {
+    writer.finish_in_place();
   }
 }
 

@@ -72,7 +72,8 @@ TEST_CASE("H5Reader opens a tumen file", "[output][reader]") {
   CHECK(file.format_version() == 1);
   CHECK(file.exists("/events"));
   CHECK(file.exists("/provenance/replicate_wall_seconds"));
-  CHECK_FALSE(file.exists("/summary"));
+  CHECK(file.exists("/summary"));
+  CHECK(file.exists("/summary/events_mean"));
   CHECK_FALSE(file.exists("/no/such/group"));
   CHECK(file.has_attribute("/", "seed"));
   CHECK_FALSE(file.has_attribute("/", "no_such_attribute"));
@@ -89,8 +90,8 @@ TEST_CASE("H5Reader opens a tumen file", "[output][reader]") {
                                                          "18446744073709551557"));
   CHECK_THROWS_MATCHES(file.string_attribute("nothing"), OutputError,
                        Catch::Matchers::Message(prefix + "no attribute 'nothing' of /"));
-  CHECK_THROWS_MATCHES(file.int64_dataset("/summary"), OutputError,
-                       Catch::Matchers::Message(prefix + "no dataset /summary"));
+  CHECK_THROWS_MATCHES(file.int64_dataset("/no_such_dataset"), OutputError,
+                       Catch::Matchers::Message(prefix + "no dataset /no_such_dataset"));
   CHECK_THROWS_MATCHES(file.int64_dataset("/event"), OutputError,
                        Catch::Matchers::Message(prefix + "/event is not an integer dataset"));
   CHECK_THROWS_MATCHES(file.strings("/events"), OutputError,

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -42,15 +43,17 @@ struct Table {
   std::set<std::size_t> line_lengths;
 };
 
-// The table that starts at the line beginning with "event ", up to the end of the text.
-Table event_table(const std::string& text) {
+// The table that starts at the line beginning with `header` ("event "), up to the next empty
+// line.
+Table table_of(const std::string& text, const std::string& header) {
   Table table;
   std::istringstream lines(text);
   std::string line;
   bool inside = false;
   while (std::getline(lines, line)) {
-    inside = inside || line.rfind("event ", 0) == 0;
-    if (!inside || line.empty()) continue;
+    if (inside && line.empty()) break;
+    inside = inside || line.rfind(header, 0) == 0;
+    if (!inside) continue;
     std::istringstream cells(line);
     std::string name;
     cells >> name;
@@ -60,6 +63,10 @@ Table event_table(const std::string& text) {
     table.line_lengths.insert(line.size());
   }
   return table;
+}
+
+Table event_table(const std::string& text) {
+  return table_of(text, "event ");
 }
 
 std::string one_decimal(std::int64_t value) {
@@ -125,4 +132,140 @@ TEST_CASE("inspect says which replicates of an interrupted run are done", "[outp
   // With one replicate, the mean and both quantiles are that replicate's total.
   const std::string total = one_decimal(event_total(5, 0));
   CHECK(event_table(text).rows.at("departed") == std::vector<std::string>{total, total, total});
+}
+
+namespace {
+
+using tumen::output::InspectFormat;
+using tumen::output::WriterOptions;
+
+std::filesystem::path write_run(const std::filesystem::path& path, const tumen::RunDescription& run,
+                                const WriterOptions& options = {}) {
+  H5Writer writer(path, run, options);
+  for (std::uint64_t replicate = run.replicate_begin; replicate < run.replicate_end; ++replicate) {
+    writer.write(synthetic_result(run, replicate));
+  }
+  writer.finish();
+  return path;
+}
+
+std::string inspected(const std::filesystem::path& path,
+                      InspectFormat format = InspectFormat::text) {
+  std::ostringstream out;
+  inspect(path, out, format);
+  return out.str();
+}
+
+// The total of destination `destination`'s arrivals over the synthetic run's 4 periods and 2 sexes.
+std::int64_t arrival_total(std::uint64_t replicate, std::size_t destination) {
+  std::int64_t total = 0;
+  for (std::size_t period = 0; period < 4; ++period) {
+    for (std::size_t sex = 0; sex < 2; ++sex) {
+      total += synthetic_value(Counter::arrivals, replicate, (period * 2 + destination) * 2 + sex);
+    }
+  }
+  return total;
+}
+
+}  // namespace
+
+TEST_CASE("inspect lists outputs, the summary and arrivals by destination", "[output][inspect]") {
+  const tumen::RunDescription run = synthetic_run();
+  const std::string text =
+      inspected(write_run(scratch_directory("inspect_outputs") / "run.h5", run));
+  INFO(text);
+  CHECK_THAT(text, Catch::Matchers::Contains(
+                       "outputs        events location_events arrivals arrivals_by_years_abroad "
+                       "stocks occupancy route_flow\n"));
+  CHECK_THAT(text, Catch::Matchers::Contains(
+                       "summary        mean and 5%, 50%, 95% quantiles of events, arrivals, "
+                       "stocks, occupancy\n"));
+  const Table arrivals = table_of(text, "destination ");
+  REQUIRE(arrivals.rows.size() == 3);
+  // The arrivals table is introduced as the events table is.
+  CHECK_THAT(text, Catch::Matchers::Contains(
+                       "Arrivals over the whole run, summed over time and sex, across 3 completed "
+                       "replicates:\n"));
+  CHECK(arrivals.rows.at("Bangkok") ==
+        std::vector<std::string>{one_decimal(arrival_total(5, 1)),
+                                 one_decimal(arrival_total(4, 1) + 800'000),
+                                 one_decimal(arrival_total(6, 1) - 800'000)});
+}
+
+TEST_CASE("inspect reads a summary-only file's totals from /summary",
+          "[output][inspect][summary-only]") {
+  const tumen::RunDescription run = synthetic_run();
+  WriterOptions options;
+  options.summary_only = true;
+  const std::filesystem::path folder = scratch_directory("inspect_summary_only");
+  const std::string compact = inspected(write_run(folder / "compact.h5", run, options));
+  const std::string full = inspected(write_run(folder / "full.h5", run));
+  INFO(compact);
+  CHECK_THAT(compact, Catch::Matchers::Contains("(summary only: no per-replicate data)\n"));
+  CHECK_THAT(compact, Catch::Matchers::Contains("replicates     3 of 3 done"));
+  CHECK(event_table(compact).rows == event_table(full).rows);
+  CHECK(table_of(compact, "destination ").rows == table_of(full, "destination ").rows);
+}
+
+TEST_CASE("inspect copes with a file without events or arrivals", "[output][inspect][outputs]") {
+  const tumen::RunDescription run = synthetic_run();
+  WriterOptions options;
+  options.outputs = {"occupancy", "route_flow"};
+  const std::filesystem::path path = scratch_directory("inspect_no_events") / "run.h5";
+  const std::string text = inspected(write_run(path, run, options));
+  INFO(text);
+  CHECK_THAT(text, Catch::Matchers::Contains("outputs        occupancy route_flow\n"));
+  CHECK_THAT(text, Catch::Matchers::Contains("quantiles of occupancy\n"));
+  CHECK_THAT(text, Catch::Matchers::Contains(
+                       "No totals to show: the file has neither /events nor /arrivals.\n"));
+  const std::string json = inspected(path, InspectFormat::json);
+  CHECK_THAT(json, Catch::Matchers::Contains("\"event_totals\": []"));
+  CHECK_THAT(json, Catch::Matchers::Contains("\"totals_from\": null"));
+}
+
+TEST_CASE("inspect --json holds the same as the text", "[output][inspect][json]") {
+  tumen::RunDescription run = synthetic_run();
+  run.scenario_name = "quote \" backslash \\ tab \t bell \x07 회령";
+  const std::filesystem::path path = scratch_directory("inspect_json") / "run.h5";
+  {
+    H5Writer writer(path, run);
+    writer.write(synthetic_result(run, 5));
+  }
+  const std::filesystem::path partial = std::filesystem::path(path) += ".partial";
+  const std::string json = inspected(partial, InspectFormat::json);
+  INFO(json);
+  CHECK_THAT(json, Catch::Matchers::StartsWith("{\n"));
+  CHECK_THAT(json, Catch::Matchers::EndsWith("\n}\n"));
+  CHECK_THAT(json, Catch::Matchers::Contains(
+                       "\"scenario\": \"quote \\\" backslash \\\\ tab \\t bell \\u0007 회령\",\n"));
+  CHECK_THAT(json, Catch::Matchers::Contains("\"seed\": 18446744073709551557,\n"));
+  CHECK_THAT(json, Catch::Matchers::Contains("\"format_version\": 1,\n"));
+  CHECK_THAT(json, Catch::Matchers::Contains(
+                       "\"replicates\": {\"done\": 1, \"in_file\": 3, \"range\": \"4:7\", "
+                       "\"total\": 10},\n"));
+  CHECK_THAT(json, Catch::Matchers::Contains("\"finished\": null,\n"));
+  CHECK_THAT(json, Catch::Matchers::Contains(
+                       "\"dimensions\": {\"replicate\": 3, \"time\": 4, \"location\": 3, "
+                       "\"destination\": 2, \"event\": 10, \"state\": 7, \"sex\": 2, \"route\": 2, "
+                       "\"years_abroad\": 21},\n"));
+  CHECK_THAT(json, Catch::Matchers::Contains("\"summary_only\": false,\n"));
+  CHECK_THAT(json, Catch::Matchers::Contains("\"summary\": [],\n"));
+  CHECK_THAT(json, Catch::Matchers::Contains("\"totals_from\": \"replicates\",\n"));
+  // One replicate: its totals are the mean and both quantiles, with every digit.
+  const std::string total = std::to_string(event_total(5, 0));
+  CHECK_THAT(json, Catch::Matchers::Contains("{\"event\": \"departed\", \"mean\": " + total +
+                                             ", \"p5\": " + total + ", \"p95\": " + total + "}"));
+  CHECK_THAT(json, Catch::Matchers::Contains("{\"destination\": \"Seoul\", \"mean\": "));
+}
+
+TEST_CASE("inspect fails before printing anything", "[output][inspect][bad-input]") {
+  const std::filesystem::path folder = scratch_directory("inspect_bad");
+  std::ofstream(folder / "junk.h5") << "not HDF5";
+  for (const InspectFormat format : {InspectFormat::text, InspectFormat::json}) {
+    std::ostringstream out;
+    CHECK_THROWS_AS(inspect(folder / "junk.h5", out, format), OutputError);
+    CHECK_THROWS_WITH(inspect(folder / "absent.h5", out, format),
+                      Catch::Matchers::EndsWith("absent.h5: no such file"));
+    CHECK(out.str().empty());
+  }
 }

@@ -104,6 +104,8 @@ def check_run(path):
         assert scenario["parameter_value"].sel(parameter="broker.fee_usd").item() == "8000"
         assert list(scenario["set"].values) == ["patrol.intensity=2.0"]
 
+    check_summary(path)
+
     # h5py, for those who do not use xarray.
     with h5py.File(path, "r") as f:
         assert f.attrs["format"] == "tumen"
@@ -111,6 +113,38 @@ def check_run(path):
         assert f["time"].attrs["units"] == "days since 2000-01-01"
         assert f["events"].chunks == (1, 4, 10, 2)
         assert f["events"].compression == "gzip" and f["events"].shuffle and f["events"].fletcher32
+
+
+def check_summary(path):
+    """/summary is numpy's mean and linear quantiles of the per-replicate data, labelled."""
+    with xr.open_dataset(path, engine="h5netcdf") as ds, \
+            xr.open_dataset(path, engine="h5netcdf", group="summary") as summary:
+        np.testing.assert_array_equal(summary["quantile"].values, [0.05, 0.5, 0.95])
+        assert int(summary.attrs["replicates"]) == len(REPLICATES)
+        for name in ("events", "arrivals", "stocks", "occupancy"):
+            values = ds[name].values
+            mean = summary[name + "_mean"]
+            quantile = summary[name + "_quantile"]
+            assert mean.dims == ds[name].dims[1:], (name, mean.dims)
+            assert quantile.dims == ("quantile",) + ds[name].dims[1:], (name, quantile.dims)
+            np.testing.assert_array_equal(mean.values, values.mean(axis=0), name)
+            np.testing.assert_array_equal(
+                quantile.values, np.quantile(values, [0.05, 0.5, 0.95], axis=0), name)
+        # Every axis labelled, times decoded, and selection by label works as in the root.
+        assert summary["time"].dtype.kind == "M", summary["time"].dtype
+        np.testing.assert_array_equal(summary["time"].values, ds["time"].values)
+        assert list(summary["location_kind"].values) == ["border_crossing", "transit", "transit"]
+        median = summary["events_quantile"].sel(quantile=0.5, event="repatriated", sex="male")
+        np.testing.assert_array_equal(
+            median.values,
+            np.median(ds["events"].sel(event="repatriated", sex="male").values, axis=0))
+        totals = ds["events"].sum(["time", "sex"])
+        np.testing.assert_array_equal(
+            summary["event_totals_quantile"].values,
+            totals.quantile([0.05, 0.5, 0.95], dim="replicate").values)
+        np.testing.assert_array_equal(
+            summary["arrival_totals_mean"].sel(destination="Bangkok").item(),
+            float(ds["arrivals"].sel(destination="Bangkok").sum(["time", "sex"]).mean()))
 
 
 def check_no_routes(path):

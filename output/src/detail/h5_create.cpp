@@ -1,5 +1,7 @@
 #include "detail/h5_create.hpp"
 
+#include <hdf5_hl.h>
+
 namespace tumen::output::detail {
 
 Datatype utf8_string_type(const ErrorContext& errors) {
@@ -57,6 +59,69 @@ Dataset write_string_dataset(const ErrorContext& errors, hid_t file, const std::
     for (const std::string& value : values) texts.push_back(value.c_str());
     errors.check(H5Dwrite(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, texts.data()),
                  "write dataset " + path);
+  }
+  return dataset;
+}
+
+std::string read_string_attribute(const ErrorContext& errors, hid_t object,
+                                  const std::string& object_path, const std::string& name) {
+  const std::string what = "attribute '" + name + "' of " + object_path;
+  const Attribute attribute(
+      errors.check(H5Aopen(object, name.c_str(), H5P_DEFAULT), "open " + what));
+  const Datatype type(errors.check(H5Aget_type(attribute.id()), "read " + what));
+  if (H5Tget_class(type.id()) != H5T_STRING || H5Tis_variable_str(type.id()) <= 0) return "";
+  const Datatype memory_type = utf8_string_type(errors);
+  char* text = nullptr;
+  errors.check(H5Aread(attribute.id(), memory_type.id(), &text), "read " + what);
+  std::string value = text != nullptr ? text : "";
+  H5free_memory(text);
+  return value;
+}
+
+std::vector<std::string> attribute_names(const ErrorContext& errors, hid_t object,
+                                         const std::string& object_path) {
+  std::vector<std::string> names;
+  errors.check(H5Aiterate2(
+                   object, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+                   [](hid_t, const char* name, const H5A_info_t*, void* found) -> herr_t {
+                     static_cast<std::vector<std::string>*>(found)->emplace_back(name);
+                     return 0;
+                   },
+                   &names),
+               "list the attributes of " + object_path);
+  return names;
+}
+
+void set_scale(const ErrorContext& errors, const Dataset& coordinate, const std::string& path,
+               const std::string& dimension) {
+  errors.check(H5DSset_scale(coordinate.id(), dimension.c_str()),
+               "make " + path + " the dimension scale of " + dimension);
+}
+
+void attach_scale(const ErrorContext& errors, const Dataset& dataset, const std::string& path,
+                  const Dataset& scale, const std::string& dimension, unsigned axis) {
+  errors.check(
+      H5DSattach_scale(dataset.id(), scale.id(), axis),
+      "attach dimension " + dimension + " to axis " + std::to_string(axis) + " of " + path);
+}
+
+void describe(const ErrorContext& errors, hid_t object, const std::string& path,
+              const std::string& long_name, const std::string& units) {
+  write_string_attribute(errors, object, path, "long_name", long_name);
+  if (!units.empty()) write_string_attribute(errors, object, path, "units", units);
+}
+
+Dataset write_float64_array(const ErrorContext& errors, hid_t file, const std::string& path,
+                            const std::vector<hsize_t>& dims, const std::vector<double>& values) {
+  const Dataspace space = simple_space(errors, dims);
+  const PropertyList creation = object_creation_properties(errors, H5P_DATASET_CREATE);
+  Dataset dataset(errors.check(H5Dcreate2(file, path.c_str(), H5T_IEEE_F64LE, space.id(),
+                                          H5P_DEFAULT, creation.id(), H5P_DEFAULT),
+                               "create dataset " + path));
+  if (!values.empty()) {
+    errors.check(
+        H5Dwrite(dataset.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+        "write dataset " + path);
   }
   return dataset;
 }

@@ -74,6 +74,31 @@ void write_number_attribute(const ErrorContext& errors, hid_t object,
   errors.check(H5Awrite(attribute.id(), NumberType<Number>::memory(), &value), "write " + what);
 }
 
+// A scalar string attribute as the writer stores it (variable-length UTF-8); "" for any other
+// kind of attribute.
+std::string read_string_attribute(const ErrorContext& errors, hid_t object,
+                                  const std::string& object_path, const std::string& name);
+
+// The names of the attributes of `object`, in alphabetical order.
+std::vector<std::string> attribute_names(const ErrorContext& errors, hid_t object,
+                                         const std::string& object_path);
+
+// Makes `coordinate` a dimension scale named `dimension`.
+void set_scale(const ErrorContext& errors, const Dataset& coordinate, const std::string& path,
+               const std::string& dimension);
+
+// Labels axis `axis` of `dataset` with `scale`.
+void attach_scale(const ErrorContext& errors, const Dataset& dataset, const std::string& path,
+                  const Dataset& scale, const std::string& dimension, unsigned axis);
+
+// The CF attributes every dataset carries: long_name, and units unless empty.
+void describe(const ErrorContext& errors, hid_t object, const std::string& path,
+              const std::string& long_name, const std::string& units = "");
+
+// An N-D, contiguous, unfiltered float64 dataset holding `values` (row-major, `dims` long).
+Dataset write_float64_array(const ErrorContext& errors, hid_t file, const std::string& path,
+                            const std::vector<hsize_t>& dims, const std::vector<double>& values);
+
 // A 1-D, contiguous, unfiltered string dataset holding `values`.
 Dataset write_string_dataset(const ErrorContext& errors, hid_t file, const std::string& path,
                              const std::vector<std::string>& values);

@@ -14,6 +14,16 @@ void silence_hdf5_error_printing() {
   (void)silenced;
 }
 
+void limit_hdf5_free_lists() {
+  static const bool limited = [] {
+    constexpr int kGlobal = 1 << 20;
+    constexpr int kList = 64 << 10;
+    (void)H5set_free_list_limits(kGlobal, kList, kGlobal, kList, kGlobal, kList);
+    return true;
+  }();
+  (void)limited;
+}
+
 namespace {
 
 herr_t keep_first_description(unsigned position, const H5E_error2_t* error, void* client_data) {

@@ -12,6 +12,12 @@ namespace tumen::output::detail {
 // public entry point of the library calls this (it does the work once per thread).
 void silence_hdf5_error_printing();
 
+// HDF5 keeps memory it frees in free lists of its own, by default up to about 21 MiB, most of it
+// in lists of blocks of each size: chunks compress to sizes that all differ, so a run that writes
+// many chunks would grow by that much. Limited to 1 MiB per kind (64 KiB per list), once per
+// process, by every public entry point of the writer.
+void limit_hdf5_free_lists();
+
 // The description of the innermost entry of the calling thread's HDF5 error stack ("" when the
 // stack is empty); the stack is cleared so that a later failure does not report a stale cause.
 std::string take_innermost_hdf5_message();

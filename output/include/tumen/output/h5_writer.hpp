@@ -4,13 +4,19 @@
 // The file is created as FINAL.partial and only renamed to FINAL by finish(), so a file without
 // the suffix is always complete. Each replicate is written as soon as it arrives, in the order
 // data, flush, replicate_done, flush (DESIGN.md, Storage rules): a run that is killed leaves a
-// .partial whose replicate_done flags say exactly which replicates can be trusted.
+// .partial whose replicate_done flags say exactly which replicates can be trusted, and resume()
+// continues it.
 //
 // One thread at a time may call a writer (the Ensemble serializes its calls). Every failure is
 // an OutputError whose message starts with the file's path.
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
+#include "tumen/output/output_selection.hpp"
 #include "tumen/replicate_result.hpp"
 #include "tumen/result_sink.hpp"
 #include "tumen/run_description.hpp"
@@ -21,15 +27,43 @@ struct WriterOptions {
   // gzip level of the per-replicate datasets, 0 to 9; 0 stores them without deflate (shuffle and
   // Fletcher-32 stay on).
   int compression_level = 4;
+  // The per-replicate counter datasets to write (`--outputs`); the others are absent from the
+  // file. Names as in counter_dataset_names, in any order.
+  std::vector<std::string> outputs = all_outputs();
+  // Keep only /summary (of the summarised datasets among `outputs`) and replicate_done: the
+  // per-replicate counters live in the .partial working file until finish() and are not copied
+  // into the final file.
+  bool summary_only = false;
+  // About how many bytes of values finish() holds at once to compute /summary; more replicates
+  // than fit are handled by reading the data more than once (detail/cell_statistics.hpp).
+  std::size_t summary_memory_bytes = std::size_t{2} << 20;
+};
+
+// What resume() found in the .partial file.
+struct ResumeReport {
+  std::uint64_t done = 0;            // replicates marked done whose data read back intact
+  std::vector<std::uint64_t> rerun;  // marked done but failed their checksums: to be run again
 };
 
 class H5Writer final : public ResultSink {
  public:
   // Creates `final_path` + ".partial", replacing any file of that name (the command line decides
   // about --force before this), and writes everything known before the first replicate: root
-  // attributes, coordinates, /scenario and /provenance. Rejects a RunDescription whose
-  // coordinates disagree with each other.
+  // attributes, coordinates, /scenario and /provenance. The file is built under the name
+  // FINAL.new and renamed once complete, so that a .partial always has its whole structure.
+  // Rejects a RunDescription whose coordinates disagree with each other, and refuses to replace a
+  // .partial that another process is writing.
   H5Writer(std::filesystem::path final_path, const RunDescription& run, WriterOptions options = {});
+
+  // Reopens `final_path` + ".partial" left by an interrupted run of the same inputs. Throws
+  // ResumeError when it cannot be continued: no such file, not a tumen file or too damaged to
+  // open, locked by a running process, or written by a different run (the message names every
+  // attribute that differs: seed, scenario_hash, replicate_total, replicate_range, rng,
+  // tumen_version, period, outputs, summary_only). Every replicate marked done is read back; one
+  // whose chunks fail their Fletcher-32 checksum is marked not done, to be run again. The
+  // compression level of the existing file is kept.
+  static H5Writer resume(std::filesystem::path final_path, const RunDescription& run,
+                         WriterOptions options = {});
 
   // Without finish() the handles are closed and the .partial file stays for --resume or a
   // post-mortem. Never throws.
@@ -44,14 +78,22 @@ class H5Writer final : public ResultSink {
   // replicate is outside the range, was written before, or a counter array has the wrong size.
   void write(const ReplicateResult& result) override;
 
-  // Records the end time, closes the file and renames it to its final path. Throws when a
-  // replicate of the range was never written; the .partial file then stays.
+  // Computes /summary, records the end time, closes the file and renames it to its final path.
+  // A summary-only run builds the final file anew (without the per-replicate counters) and
+  // removes the .partial. Throws when a replicate of the range was never written; the .partial
+  // file then stays.
   void finish() override;
 
   [[nodiscard]] const std::filesystem::path& final_path() const;
   [[nodiscard]] const std::filesystem::path& partial_path() const;
 
+  // Whether `replicate` is in the file (written by this writer, or found intact by resume()).
+  [[nodiscard]] bool has_replicate(std::uint64_t replicate) const;
+  [[nodiscard]] std::uint64_t replicates_written() const;
+  [[nodiscard]] const ResumeReport& resume_report() const;
+
  private:
+  H5Writer() = default;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
