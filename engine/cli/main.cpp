@@ -11,6 +11,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "bench.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "tumen/model.hpp"
@@ -96,6 +97,12 @@ int main(int argc, char** argv) {
   inspect_cmd->add_option("file", inspect_path, "tumen HDF5 output file")->required();
   inspect_cmd->add_flag("--json", inspect_json, "Print the same as one JSON object");
 
+  BenchArgs bench;
+  auto* bench_cmd =
+      app.add_subcommand("bench", "Measure this machine: the benchmark rows of docs/performance.md");
+  bench_cmd->add_flag("--quick", bench.quick, "Small sizes: every row in seconds (for CI)");
+  bench_cmd->add_flag("--json", bench.json, "Print one JSON object instead of the table");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -116,6 +123,7 @@ int main(int argc, char** argv) {
     }
     if (*validate_cmd) return validate_command(validate_path, validate_set);
     if (*inspect_cmd) return inspect_command(inspect_path, inspect_json);
+    if (*bench_cmd) return bench_command(bench);
     std::cerr << app.help();
     return kUsage;
   } catch (const std::bad_alloc&) {

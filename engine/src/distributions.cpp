@@ -4,31 +4,8 @@
 
 namespace tumen::dist {
 
-__extension__ using Wide = unsigned __int128;
-
-double exponential(rng::Draws& draws) {
-  return -std::log(uniform_open(draws));
-}
-
-std::uint64_t uniform_below(rng::Draws& draws, std::uint64_t n) {
-  // Lemire (2019): the high word of x*n is uniform on [0, n) once the low word is outside the
-  // biased band; the band test needs a division only when the low word is small.
-  Wide product = static_cast<Wide>(draws.next()) * n;
-  auto low = static_cast<std::uint64_t>(product);
-  if (low < n) {
-    const std::uint64_t threshold = (0 - n) % n;
-    while (low < threshold) {
-      product = static_cast<Wide>(draws.next()) * n;
-      low = static_cast<std::uint64_t>(product);
-    }
-  }
-  return static_cast<std::uint64_t>(product >> 64);
-}
-
-std::int64_t uniform_between(rng::Draws& draws, std::int64_t low, std::int64_t high) {
-  const auto span = static_cast<std::uint64_t>(high - low) + 1;
-  return low + static_cast<std::int64_t>(uniform_below(draws, span));
-}
+// exponential(), uniform_below() and uniform_between() are inline in the header: the daily step
+// calls them for every agent it handles.
 
 namespace {
 

@@ -26,6 +26,34 @@ constexpr Param kPlanGlobals[] = {Param::route_time_weight, Param::route_risk_we
                                   Param::route_cost_weight_per_kusd, Param::broker_protection,
                                   Param::broker_fee_usd};
 
+// Fills plan.cost_to_goal from plan.route_cost: Dijkstra from each destination on the reversed
+// graph gives every place's cost to reach it.
+void costs_to_goals(RoutePlan& plan, const Graph& graph,
+                    const std::vector<std::uint32_t>& destinations) {
+  const std::size_t place_count = plan.place_count;
+  const std::size_t route_count = plan.route_cost.size() / kViewCount;
+  std::vector<double> distance(place_count);
+  std::vector<Vertex> predecessor(place_count);
+  for (std::size_t v = 0; v < kViewCount; ++v) {
+    const double* costs = plan.route_cost.data() + v * route_count;
+    const auto weight = boost::make_function_property_map<Graph::edge_descriptor, double>(
+        [&](const Graph::edge_descriptor& e) { return costs[graph[e].route]; });
+    for (std::size_t g = 0; g < destinations.size(); ++g) {
+      boost::dijkstra_shortest_paths(
+          graph, destinations[g],
+          boost::weight_map(weight)
+              .distance_map(boost::make_iterator_property_map(
+                  distance.begin(), boost::get(boost::vertex_index, graph)))
+              .predecessor_map(boost::make_iterator_property_map(
+                  predecessor.begin(), boost::get(boost::vertex_index, graph)))
+              .distance_inf(kInfinity));
+      std::copy(distance.begin(), distance.end(),
+                plan.cost_to_goal.begin() +
+                    static_cast<std::ptrdiff_t>((v * plan.goal_count + g) * place_count));
+    }
+  }
+}
+
 }  // namespace
 
 Network::Network(const Scenario& scenario, const Timeline& timeline)
@@ -57,12 +85,38 @@ Network::Network(const Scenario& scenario, const Timeline& timeline)
   for (const auto& route : scenario.routes) {
     base_hazard_.push_back(-std::log1p(-route.detection_per_day));
   }
+  // Detection hazards as segments: every day of a segment has the hazard of its first day, and
+  // detection_constant_until() of any day in it is the next segment's begin (a Series changes
+  // only at its pieces' begins and on each day of a ramp, so the next change after a day is the
+  // same from every day of a segment).
+  segment_offsets_.push_back(0);
+  for (std::uint32_t r = 0; r < scenario.routes.size(); ++r) {
+    for (std::int32_t day = 0; day < scenario.day_count(); day = detection_constant_until(r, day)) {
+      segments_.push_back({day, detection_hazard(r, day)});
+    }
+    segment_offsets_.push_back(static_cast<std::uint32_t>(segments_.size()));
+  }
 
-  // One plan per day on which anything shaping the plans changes.
+  // One plan per day on which anything shaping the plans changes. The costs to the goals follow
+  // from the route costs alone, so a day whose route costs equal the last plan's (a change that
+  // moved nothing a plan uses) needs no plan of its own: the last one covers it. In the Korea
+  // baseline 2,644 of the 8,347 days on which something shaping the plans changes are such days.
   const std::int32_t days = scenario.day_count();
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> reversed;
+  std::vector<RouteEdge> reversed_properties;
+  for (std::uint32_t r = 0; r < scenario.routes.size(); ++r) {
+    reversed.emplace_back(scenario.routes[r].to, scenario.routes[r].from);
+    reversed_properties.push_back({r});
+  }
+  const Graph reversed_graph(boost::edges_are_unsorted_multi_pass, reversed.begin(), reversed.end(),
+                             reversed_properties.begin(), place_count);
   std::int32_t day = 0;
   while (day < days) {
-    plans_.push_back(build_plan(day));
+    RoutePlan plan = route_costs(day);
+    if (plans_.empty() || plan.route_cost != plans_.back().route_cost) {
+      costs_to_goals(plan, reversed_graph, destinations_);
+      plans_.push_back(std::move(plan));
+    }
     std::int32_t next = kForever;
     for (const Param p : kPlanGlobals)
       next = std::min(next, timeline.global(p).constant_until(day));
@@ -93,7 +147,7 @@ std::int32_t Network::detection_constant_until(std::uint32_t route, std::int32_t
                    timeline_.route(Param::route_detection_multiplier, route).constant_until(day)});
 }
 
-RoutePlan Network::build_plan(std::int32_t day) const {
+RoutePlan Network::route_costs(std::int32_t day) const {
   const auto place_count = scenario_.places.size();
   const auto route_count = scenario_.routes.size();
   RoutePlan plan;
@@ -131,35 +185,6 @@ RoutePlan Network::build_plan(std::int32_t day) const {
     plan.route_cost[2 * route_count + r] = time_weight * days + risk_weight * risk_brokered;
   }
 
-  // Reversed graph: Dijkstra from each destination gives every place's cost to reach it.
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> reversed;
-  std::vector<RouteEdge> properties;
-  for (std::uint32_t r = 0; r < route_count; ++r) {
-    reversed.emplace_back(scenario_.routes[r].to, scenario_.routes[r].from);
-    properties.push_back({r});
-  }
-  const Graph graph(boost::edges_are_unsorted_multi_pass, reversed.begin(), reversed.end(),
-                    properties.begin(), place_count);
-  std::vector<double> distance(place_count);
-  std::vector<Vertex> predecessor(place_count);
-  for (std::size_t v = 0; v < kViewCount; ++v) {
-    const double* costs = plan.route_cost.data() + v * route_count;
-    const auto weight = boost::make_function_property_map<Graph::edge_descriptor, double>(
-        [&](const Graph::edge_descriptor& e) { return costs[graph[e].route]; });
-    for (std::size_t g = 0; g < destinations_.size(); ++g) {
-      boost::dijkstra_shortest_paths(
-          graph, destinations_[g],
-          boost::weight_map(weight)
-              .distance_map(boost::make_iterator_property_map(
-                  distance.begin(), boost::get(boost::vertex_index, graph)))
-              .predecessor_map(boost::make_iterator_property_map(
-                  predecessor.begin(), boost::get(boost::vertex_index, graph)))
-              .distance_inf(kInfinity));
-      std::copy(distance.begin(), distance.end(),
-                plan.cost_to_goal.begin() +
-                    static_cast<std::ptrdiff_t>((v * plan.goal_count + g) * place_count));
-    }
-  }
   return plan;
 }
 

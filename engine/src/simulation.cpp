@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "tumen/rules/arrival.hpp"
 #include "tumen/rules/crossing.hpp"
@@ -17,7 +18,10 @@ namespace tumen {
 // What one block of agents produces in a phase besides changing its own agents. Merged into the
 // simulation in block order after the phase, so the result does not depend on the thread count.
 struct Simulation::BlockOutput {
-  std::vector<std::pair<std::int32_t, AgentId>> schedule;
+  // The serial block files its schedule straight into the due lists, which is the order a merge
+  // would append it in; agent-parallel blocks keep theirs here until the merge.
+  bool direct = false;
+  LargeVector<std::pair<std::int32_t, AgentId>> schedule;
   std::vector<rules::BrokerRequest> broker_requests;
   std::vector<AgentId> arrivals;
   std::vector<std::pair<std::int32_t, Sponsorship>> sponsorships;
@@ -46,38 +50,116 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
       broker_used_this_month_(model.scenario().places.size(), 0),
       serial_(std::make_unique<BlockOutput>()) {
   if (options_.block_size == 0) options_.block_size = 1;
+  serial_->direct = true;
+  route_segment_.assign(scenario_.routes.size(), 0);
+  route_next_segment_.assign(scenario_.routes.size(), 0);
+  const Timeline& timeline = model_.timeline();
+  for (std::size_t i = 0; i < kParamCount; ++i) {
+    if (kParams[i].scope == ParamScope::global) {
+      today_slots_.push_back({&timeline.global(static_cast<Param>(i)), &today_[i]});
+    }
+  }
+  broker_capacity_today_.resize(scenario_.places.size());
+  for (std::uint32_t p = 0; p < scenario_.places.size(); ++p) {
+    today_slots_.push_back(
+        {&timeline.place(Param::broker_capacity_per_month, p), &broker_capacity_today_[p]});
+  }
+  departure_push_today_.resize(model_.origins().size());
+  for (std::size_t i = 0; i < model_.origins().size(); ++i) {
+    today_slots_.push_back(
+        {&timeline.place(Param::departure_push, model_.origins()[i]), &departure_push_today_[i]});
+  }
   if (model_.whole_population()) create_population();
 }
 
 void Simulation::create_population() {
-  std::uint64_t total = 0;
-  for (std::size_t i = 0; i < model_.origins().size(); ++i) total += model_.population(i);
+  const auto& origins = model_.origins();
+  // Ids in origin order: origin i holds ids [first[i], first[i + 1]).
+  std::vector<std::uint64_t> first(origins.size() + 1, 0);
+  for (std::size_t i = 0; i < origins.size(); ++i) first[i + 1] = first[i] + model_.population(i);
+  const std::uint64_t total = first.back();
   // Room for the relatives who leave later without a second, doubling reallocation.
   agents_.reserve(static_cast<std::size_t>(total + total / 20 + 1024));
-  Tally initial = recorder_.tally(0);
+  agents_.resize(static_cast<std::size_t>(total));
   const auto& timeline = model_.timeline();
-  for (std::size_t i = 0; i < model_.origins().size(); ++i) {
-    const auto origin = static_cast<std::uint16_t>(model_.origins()[i]);
-    const auto& hazard = model_.cumulative_departure_hazard(i);
-    for (std::uint64_t k = 0; k < model_.population(i); ++k) {
-      auto d = rng::Draws(key_, agents_.size(), 0, rng::Purpose::new_agent);
-      const auto person = rules::draw_person(timeline.global(Param::departure_female_share).at(0),
-                                             timeline.global(Param::departure_funds_usd_mean).at(0),
-                                             model_.goal_weights(), d);
-      const AgentId a = agents_.add(origin, person.female ? agent_flag::female : 0, person.goal,
-                                    person.funds_usd, 0, State::at_home);
+  const double female_share = timeline.global(Param::departure_female_share).at(0);
+  const double funds_mean = timeline.global(Param::departure_funds_usd_mean).at(0);
+
+  // Each person depends only on their id (their draws are keyed by it), so blocks of ids are
+  // created independently, on oneTBB threads in agent-parallel mode, and merged in block order:
+  // the due lists come out in id order whatever the thread count.
+  struct Created {
+    std::vector<std::pair<std::int32_t, AgentId>> due;  // (departure day, id), ascending id
+    std::int64_t women = 0;
+  };
+  constexpr std::uint64_t kBlock = 1 << 16;
+  const auto blocks = static_cast<std::size_t>((total + kBlock - 1) / kBlock);
+  std::vector<Created> created(blocks);
+  auto create = [&](std::size_t b) {
+    const std::uint64_t begin = b * kBlock;
+    const std::uint64_t end = std::min(total, begin + kBlock);
+    std::size_t o = static_cast<std::size_t>(std::upper_bound(first.begin(), first.end(), begin) -
+                                             first.begin() - 1);
+    Created& out = created[b];
+    constexpr std::size_t kAhead = 8;  // first blocks computed side by side (with_draws)
+    std::array<AgentId, kAhead> ids;
+    std::array<rng::Block, kAhead> blocks_ahead;
+    for (std::uint64_t id = begin; id < end; ++id) {
+      const auto ahead = static_cast<std::size_t>((id - begin) % kAhead);
+      if (ahead == 0) {
+        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(kAhead, end - id));
+        for (std::size_t i = 0; i < n; ++i) ids[i] = static_cast<AgentId>(id + i);
+        rng::first_blocks(key_, ids.data(), n, 0, rng::Purpose::new_agent, blocks_ahead.data());
+      }
+      while (id >= first[o + 1]) ++o;
+      const auto a = static_cast<AgentId>(id);
+      const auto origin = static_cast<std::uint16_t>(origins[o]);
+      auto d = rng::Draws(key_, a, 0, rng::Purpose::new_agent, blocks_ahead[ahead]);
+      const auto person = rules::draw_person(female_share, funds_mean, model_.goal_weights(), d);
+      agents_.state[a] = static_cast<std::uint8_t>(State::at_home);
+      agents_.flags[a] = person.female ? agent_flag::female : 0;
+      agents_.goal[a] = person.goal;
+      agents_.location[a] = origin;
       agents_.attempts[a] = 0;
-      initial.stock(State::at_home, agents_.sex(a), +1);
-      initial.occupy(origin, +1);
+      agents_.route[a] = 0;
+      agents_.funds_usd[a] = person.funds_usd;
+      agents_.origin[a] = origin;
+      agents_.first_departure_day[a] = 0;
+      out.women += person.female ? 1 : 0;
       // The departure day: the first day by whose end the cumulative hazard exceeds the budget.
+      const auto& hazard = model_.cumulative_departure_hazard(o);
       const double budget = dist::exponential(d);
+      // Most people never leave: their budget is beyond the whole run's hazard (the last entry,
+      // the largest), and they need no search.
+      if (!(budget < hazard.back())) {
+        agents_.pending[a] = static_cast<std::uint8_t>(Pending::none);
+        agents_.event_day[a] = kForever;
+        continue;
+      }
       const auto it = std::upper_bound(hazard.begin() + 1, hazard.end(), budget);
-      if (it == hazard.end()) continue;
       const auto day = static_cast<std::int32_t>(it - hazard.begin() - 1);
       agents_.pending[a] = static_cast<std::uint8_t>(Pending::first_departure);
       agents_.event_day[a] = day;
-      due_[static_cast<std::size_t>(day)].push_back(a);
+      out.due.emplace_back(day, a);
     }
+  };
+  if (options_.agent_parallel) {
+    tbb::parallel_for(std::size_t{0}, blocks, create);
+  } else {
+    for (std::size_t b = 0; b < blocks; ++b) create(b);
+  }
+
+  Tally initial = recorder_.tally(0);
+  std::int64_t women = 0;
+  for (Created& block : created) {
+    women += block.women;
+    for (const auto& [day, a] : block.due) due_[static_cast<std::size_t>(day)].push_back(a);
+    std::vector<std::pair<std::int32_t, AgentId>>().swap(block.due);
+  }
+  initial.stock(State::at_home, Sex::female, women);
+  initial.stock(State::at_home, Sex::male, static_cast<std::int64_t>(total) - women);
+  for (std::size_t i = 0; i < origins.size(); ++i) {
+    initial.occupy(origins[i], static_cast<std::int64_t>(model_.population(i)));
   }
 }
 
@@ -117,13 +199,28 @@ void Simulation::timeline_phase() {
     tally_ = recorder_.tally(model_.period_of(day_));
   }
   if (day_ >= next_refresh_) {
-    for (std::size_t i = 0; i < kParamCount; ++i) {
-      if (kParams[i].scope == ParamScope::global) {
-        today_[i] = model_.timeline().global(static_cast<Param>(i)).at(day_);
-      }
+    // Something in the timeline may change today: re-read only the values whose series does.
+    for (TodaySlot& slot : today_slots_) {
+      if (slot.next > day_) continue;
+      *slot.value = slot.series->at(day_);
+      slot.next = slot.series->constant_until(day_);
     }
     plan_ = &network_.plan_for(day_);
     next_refresh_ = model_.timeline().next_change_after(day_);
+  }
+  if (day_ + 1 >= next_segment_day_) {
+    // Tomorrow enters a new detection segment on some route: move those routes on.
+    const std::int32_t tomorrow = day_ + 1;
+    next_segment_day_ = kForever;
+    for (std::uint32_t r = 0; r < route_segment_.size(); ++r) {
+      if (route_next_segment_[r] <= tomorrow) {
+        const auto segments = network_.detection_segments(r);
+        std::size_t& at = route_segment_[r];
+        while (at + 1 < segments.size() && segments[at + 1].begin <= tomorrow) ++at;
+        route_next_segment_[r] = at + 1 < segments.size() ? segments[at + 1].begin : kForever;
+      }
+      next_segment_day_ = std::min(next_segment_day_, route_next_segment_[r]);
+    }
   }
   if (model_.is_month_start(day_)) {
     std::fill(broker_used_this_month_.begin(), broker_used_this_month_.end(), 0);
@@ -137,9 +234,19 @@ void Simulation::collect_due() {
   repatriation_.clear();
   reattempt_.clear();
   auto& bucket = due_[static_cast<std::size_t>(day_)];
-  // Sorting by id makes the lists independent of the order in which blocks scheduled them.
-  std::sort(bucket.begin(), bucket.end());
-  bucket.erase(std::unique(bucket.begin(), bucket.end()), bucket.end());
+  // Sorting by id makes the lists independent of the order in which blocks scheduled them. A
+  // bucket is a concatenation of runs in id order, one per phase and day that scheduled into it,
+  // and usually the first run holds nearly everyone: so sort only what follows the first descent
+  // and merge the two parts, through a buffer that is kept from day to day.
+  const auto descent = std::adjacent_find(bucket.begin(), bucket.end(), std::greater_equal<>());
+  if (descent != bucket.end()) {
+    const auto tail = descent + 1;
+    std::sort(tail, bucket.end());
+    merged_.resize(bucket.size());
+    std::merge(bucket.begin(), tail, tail, bucket.end(), merged_.begin());
+    merged_.erase(std::unique(merged_.begin(), merged_.end()), merged_.end());
+    bucket.swap(merged_);
+  }
   for (const AgentId a : bucket) {
     if (agents_.event_day[a] != day_) continue;  // rescheduled since (a mass return)
     switch (static_cast<Pending>(agents_.pending[a])) {
@@ -166,7 +273,11 @@ void Simulation::collect_due() {
         break;
     }
   }
-  std::vector<AgentId>().swap(bucket);  // the day is over for this bucket: give the memory back
+  // The day is over for this bucket: keep its memory for a bucket that fills later (a few, so
+  // that memory stays bounded), instead of growing every bucket from nothing by reallocation.
+  bucket.clear();
+  if (spare_buckets_.size() < kSpareBuckets) spare_buckets_.push_back(std::move(bucket));
+  LargeVector<AgentId>().swap(bucket);
 }
 
 void Simulation::departure_phase() {
@@ -181,7 +292,7 @@ void Simulation::departure_phase() {
   // no parent and come before the sponsored ones.
   for (std::size_t i = 0; i < origins.size(); ++i) {
     const std::uint32_t origin = origins[i];
-    const double push = model_.timeline().place(Param::departure_push, origin).at(day_);
+    const double push = departure_push_today_[i];
     auto count_draws = draws(rng::kPlaceEntity | origin, rng::Purpose::departure_count);
     // In whole-population mode first departures come from the people at home instead.
     const std::int64_t n =
@@ -218,19 +329,18 @@ void Simulation::departure_phase() {
   }
 
   for_blocks(departing_, [this](std::span<const AgentId> agents, BlockOutput& out) {
-    for (const AgentId a : agents) {
+    with_draws(agents, rng::Purpose::departure, [&](AgentId a, rng::Draws& d) {
       const Sex sex = agents_.sex(a);
       const std::uint32_t origin = agents_.origin[a];
       out.tally.event(Event::departed, sex, origin);
       out.tally.event(Event::first_departure, sex, origin);
       if (agents_.has(a, agent_flag::sponsored))
         out.tally.event(Event::sponsored_departure, sex, origin);
-      auto d = draws(a, rng::Purpose::departure);
       continue_journey(a, d, out, true);
-    }
+    });
   });
   for_blocks(leaving_home_, [this](std::span<const AgentId> agents, BlockOutput& out) {
-    for (const AgentId a : agents) {
+    with_draws(agents, rng::Purpose::departure, [&](AgentId a, rng::Draws& d) {
       const Sex sex = agents_.sex(a);
       const std::uint32_t origin = agents_.origin[a];
       agents_.attempts[a] = 1;
@@ -238,52 +348,46 @@ void Simulation::departure_phase() {
       out.tally.event(Event::departed, sex, origin);
       out.tally.event(Event::first_departure, sex, origin);
       set_state(a, State::travelling, origin, out);
-      auto d = draws(a, rng::Purpose::departure);
       continue_journey(a, d, out, true);
-    }
+    });
   });
   for_blocks(reattempt_, [this](std::span<const AgentId> agents, BlockOutput& out) {
-    for (const AgentId a : agents) {
+    with_draws(agents, rng::Purpose::departure, [&](AgentId a, rng::Draws& d) {
       ++agents_.attempts[a];
       agents_.flags[a] &=
           static_cast<std::uint8_t>(~(agent_flag::has_hidden | agent_flag::trafficked));
       out.tally.event(Event::departed, agents_.sex(a), agents_.origin[a]);
       set_state(a, State::travelling, agents_.origin[a], out);
-      auto d = draws(a, rng::Purpose::departure);
       continue_journey(a, d, out, true);
-    }
+    });
   });
 }
 
 void Simulation::movement_phase() {
   for_blocks(movement_, [this](std::span<const AgentId> agents, BlockOutput& out) {
-    for (const AgentId a : agents) {
-      auto d = draws(a, rng::Purpose::movement);
+    with_draws(agents, rng::Purpose::movement, [&](AgentId a, rng::Draws& d) {
       if (static_cast<Pending>(agents_.pending[a]) == Pending::hop_end) {
         reach_place(a, d, out);
       } else {  // hiding_move_on
         set_state(a, State::travelling, agents_.location[a], out);
         continue_journey(a, d, out, true);
       }
-    }
+    });
   });
 }
 
 void Simulation::patrol_phase() {
   for_blocks(patrol_, [this](std::span<const AgentId> agents, BlockOutput& out) {
-    for (const AgentId a : agents) {
-      auto d = draws(a, rng::Purpose::patrol);
-      arrest(a, d, out);
-    }
+    with_draws(agents, rng::Purpose::patrol, [&](AgentId a, rng::Draws& d) { arrest(a, d, out); });
   });
 }
 
 void Simulation::broker_phase() {
   if (requests_.empty()) return;
-  std::vector<std::int64_t> remaining(scenario_.places.size(), 0);
+  std::vector<std::int64_t>& remaining = broker_remaining_;  // reused: no allocation per day
+  remaining.assign(scenario_.places.size(), 0);
   for (const auto& r : requests_) {
-    const double capacity =
-        model_.timeline().place(Param::broker_capacity_per_month, r.hub).at(day_);
+    const double capacity = broker_capacity_today_[r.hub];
     remaining[r.hub] = std::max<std::int64_t>(
         0, static_cast<std::int64_t>(capacity) - broker_used_this_month_[r.hub]);
   }
@@ -331,8 +435,7 @@ void Simulation::broker_phase() {
 
 void Simulation::repatriation_phase() {
   for_blocks(repatriation_, [this](std::span<const AgentId> agents, BlockOutput& out) {
-    for (const AgentId a : agents) {
-      auto d = draws(a, rng::Purpose::repatriation);
+    with_draws(agents, rng::Purpose::repatriation, [&](AgentId a, rng::Draws& d) {
       switch (static_cast<Pending>(agents_.pending[a])) {
         case Pending::detention_end:
           repatriate(a, false, d, out);
@@ -344,7 +447,7 @@ void Simulation::repatriation_phase() {
           die(a, out);
           break;
       }
-    }
+    });
   });
   // Mass returns: rare days, so a scan of all agents is affordable.
   const auto& days = model_.timeline().mass_return_days();
@@ -373,16 +476,31 @@ void Simulation::repatriation_phase() {
 void Simulation::arrival_phase() {
   std::sort(arrivals_.begin(), arrivals_.end());
   for_blocks(arrivals_, [this](std::span<const AgentId> agents, BlockOutput& out) {
-    for (const AgentId a : agents) {
-      auto d = draws(a, rng::Purpose::arrival);
-      arrive(a, d, out);
-    }
+    with_draws(agents, rng::Purpose::arrival, [&](AgentId a, rng::Draws& d) { arrive(a, d, out); });
   });
   arrivals_.clear();
 }
 
 void Simulation::record_phase() {
   if (model_.is_period_end(day_)) recorder_.snapshot(model_.period_of(day_));
+}
+
+template <class Fn>
+void Simulation::with_draws(std::span<const AgentId> agents, rng::Purpose purpose, Fn&& fn) {
+  // Nearly every agent handled draws at least once (a death in custody is the exception, and
+  // costs one block that no one reads): compute the first blocks a few agents ahead, side by
+  // side (rng::first_blocks), then hand each agent its stream.
+  constexpr std::size_t kAhead = 8;
+  std::array<rng::Block, kAhead> first;
+  for (std::size_t begin = 0; begin < agents.size(); begin += kAhead) {
+    const std::size_t n = std::min(kAhead, agents.size() - begin);
+    rng::first_blocks(key_, agents.data() + begin, n, day_, purpose, first.data());
+    for (std::size_t i = 0; i < n; ++i) {
+      const AgentId a = agents[begin + i];
+      rng::Draws d(key_, a, day_, purpose, first[i]);
+      fn(a, d);
+    }
+  }
 }
 
 // --- blocks --------------------------------------------------------------------------------------
@@ -422,7 +540,7 @@ void Simulation::for_blocks(std::span<const AgentId> agents, Fn&& fn) {
 }
 
 void Simulation::merge(BlockOutput& out) {
-  for (const auto& [day, a] : out.schedule) due_[static_cast<std::size_t>(day)].push_back(a);
+  for (const auto& [day, a] : out.schedule) due(day, a);
   for (const auto& [day, s] : out.sponsorships)
     sponsorships_[static_cast<std::size_t>(day)].push_back(s);
   requests_.insert(requests_.end(), out.broker_requests.begin(), out.broker_requests.end());
@@ -433,12 +551,26 @@ void Simulation::merge(BlockOutput& out) {
   out.arrivals.clear();
 }
 
+void Simulation::due(std::int32_t day, AgentId a) {
+  auto& bucket = due_[static_cast<std::size_t>(day)];
+  if (bucket.capacity() == 0 && !spare_buckets_.empty()) {
+    bucket.swap(spare_buckets_.back());
+    spare_buckets_.pop_back();
+  }
+  bucket.push_back(a);
+}
+
 // --- one agent -----------------------------------------------------------------------------------
 
 void Simulation::schedule(AgentId a, std::int32_t day, Pending what, BlockOutput& out) {
   agents_.pending[a] = static_cast<std::uint8_t>(day == kForever ? Pending::none : what);
   agents_.event_day[a] = day;
-  if (day != kForever) out.schedule.emplace_back(day, a);
+  if (day == kForever) return;
+  if (out.direct) {
+    due(day, a);
+  } else {
+    out.schedule.emplace_back(day, a);
+  }
 }
 
 void Simulation::set_state(AgentId a, State state, std::uint32_t location, BlockOutput& out) {
@@ -459,8 +591,7 @@ void Simulation::continue_journey(AgentId a, rng::Draws& d, BlockOutput& out, bo
   const bool can_pay = static_cast<double>(agents_.funds_usd[a]) >= today(Param::broker_fee_usd);
   View view = client ? View::brokered : can_pay ? View::seeking_broker : View::unaided;
   if (view == View::seeking_broker) {
-    const double capacity =
-        model_.timeline().place(Param::broker_capacity_per_month, place).at(day_);
+    const double capacity = broker_capacity_today_[place];
     if (!may_ask_broker) {
       view = View::unaided;  // refused or declined here: go on alone
     } else if (capacity >= 1.0) {
@@ -499,8 +630,10 @@ void Simulation::start_hop(AgentId a, std::uint32_t route_index, rng::Draws& d, 
   if (!client) funds = std::max(0.0F, funds - static_cast<float>(route.cost_usd));
   const double factor = rules::hazard_factor(client, today(Param::broker_protection), bribed,
                                              today(Param::crossing_bribe_factor));
-  const auto hop = rules::plan_hop(day_, route.travel_days, route.travel_spread_days,
-                                   rules::RouteHazard{network_, route_index, factor}, last_day_, d);
+  const auto hop = rules::plan_hop(
+      day_, route.travel_days, route.travel_spread_days,
+      rules::RouteHazard(network_, route_index, factor, day_ + 1, route_segment_[route_index]),
+      last_day_, d);
   agents_.route[a] = route_index;
   schedule(a, hop.end_day, hop.caught ? Pending::caught : Pending::hop_end, out);
 }

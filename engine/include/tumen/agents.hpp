@@ -6,6 +6,7 @@
 #include <limits>
 #include <vector>
 
+#include "tumen/large_array.hpp"
 #include "tumen/vocabulary.hpp"
 
 namespace tumen {
@@ -36,18 +37,18 @@ using AgentId = std::uint32_t;
 
 struct Agents {
   // hot
-  std::vector<std::uint8_t> state;
-  std::vector<std::uint8_t> flags;
-  std::vector<std::uint8_t> pending;
-  std::vector<std::uint8_t> goal;  // index into Network::destinations()
-  std::vector<std::uint16_t> location;
-  std::vector<std::uint16_t> attempts;
-  std::vector<std::int32_t> event_day;
-  std::vector<std::uint32_t> route;  // the route being travelled
-  std::vector<float> funds_usd;
+  LargeVector<std::uint8_t> state;
+  LargeVector<std::uint8_t> flags;
+  LargeVector<std::uint8_t> pending;
+  LargeVector<std::uint8_t> goal;  // index into Network::destinations()
+  LargeVector<std::uint16_t> location;
+  LargeVector<std::uint16_t> attempts;
+  LargeVector<std::int32_t> event_day;
+  LargeVector<std::uint32_t> route;  // the route being travelled
+  LargeVector<float> funds_usd;
   // cold
-  std::vector<std::uint16_t> origin;
-  std::vector<std::int32_t> first_departure_day;
+  LargeVector<std::uint16_t> origin;
+  LargeVector<std::int32_t> first_departure_day;
 
   [[nodiscard]] std::size_t size() const { return state.size(); }
   void reserve(std::size_t n) {
@@ -59,6 +60,19 @@ struct Agents {
     funds_usd.reserve(n);
     origin.reserve(n);
     first_departure_day.reserve(n);
+  }
+
+  // Grows to n agents whose fields the caller then sets, each thread its own range of ids
+  // (whole-population mode creates everyone this way, in parallel blocks).
+  void resize(std::size_t n) {
+    for (auto* v : {&state, &flags, &pending, &goal}) v->resize(n);
+    location.resize(n);
+    attempts.resize(n);
+    event_day.resize(n);
+    route.resize(n);
+    funds_usd.resize(n);
+    origin.resize(n);
+    first_departure_day.resize(n);
   }
 
   AgentId add(std::uint16_t origin_place, std::uint8_t agent_flags, std::uint8_t goal_index,

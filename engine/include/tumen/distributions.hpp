@@ -3,6 +3,7 @@
 // so the model never uses them; each function here is pinned by exact test vectors
 // (tests/engine/test_distributions.cpp). Only IEEE-754 double arithmetic and libm's log/exp are
 // used, with -ffp-contract=off.
+#include <cmath>
 #include <cstdint>
 #include <span>
 
@@ -25,13 +26,33 @@ namespace tumen::dist {
 }
 
 // Exp(1): the budget that a waiting agent spends against a hazard.
-[[nodiscard]] double exponential(rng::Draws& draws);
+[[nodiscard]] inline double exponential(rng::Draws& draws) {
+  return -std::log(uniform_open(draws));
+}
 
 // Uniform integer in [0, n), n > 0, without modulo bias (Lemire's multiply-and-reject).
-[[nodiscard]] std::uint64_t uniform_below(rng::Draws& draws, std::uint64_t n);
+[[nodiscard]] inline std::uint64_t uniform_below(rng::Draws& draws, std::uint64_t n) {
+  __extension__ using Wide = unsigned __int128;
+  // Lemire (2019): the high word of x*n is uniform on [0, n) once the low word is outside the
+  // biased band; the band test needs a division only when the low word is small.
+  Wide product = static_cast<Wide>(draws.next()) * n;
+  auto low = static_cast<std::uint64_t>(product);
+  if (low < n) {
+    const std::uint64_t threshold = (0 - n) % n;
+    while (low < threshold) {
+      product = static_cast<Wide>(draws.next()) * n;
+      low = static_cast<std::uint64_t>(product);
+    }
+  }
+  return static_cast<std::uint64_t>(product >> 64);
+}
 
 // Uniform integer in [low, high].
-[[nodiscard]] std::int64_t uniform_between(rng::Draws& draws, std::int64_t low, std::int64_t high);
+[[nodiscard]] inline std::int64_t uniform_between(rng::Draws& draws, std::int64_t low,
+                                                  std::int64_t high) {
+  const auto span = static_cast<std::uint64_t>(high - low) + 1;
+  return low + static_cast<std::int64_t>(uniform_below(draws, span));
+}
 
 // Poisson(mean): inversion for small means, Hörmann's PTRS transformed rejection otherwise.
 [[nodiscard]] std::int64_t poisson(rng::Draws& draws, double mean);

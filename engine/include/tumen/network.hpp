@@ -36,6 +36,13 @@ struct RoutePlan {
   }
 };
 
+// A stretch of days over which a route's detection hazard holds one value: from `begin` to the
+// next segment's begin (the last segment lasts to the end of the run).
+struct HazardSegment {
+  std::int32_t begin = 0;
+  double rate = 0.0;  // detection_hazard(route, day) for every day of the segment
+};
+
 class Network {
  public:
   Network(const Scenario& scenario, const Timeline& timeline);
@@ -58,17 +65,28 @@ class Network {
   // Daily detection hazard on a route on `day`, before any broker or bribe.
   [[nodiscard]] double detection_hazard(std::uint32_t route, std::int32_t day) const;
   [[nodiscard]] std::int32_t detection_constant_until(std::uint32_t route, std::int32_t day) const;
+  // The same hazard over the whole run as segments, ascending: the segments' begins are exactly
+  // the days that detection_constant_until() steps through from day 0, so that a hop planned from
+  // them spends its budget with the same arithmetic, but without looking up three series on
+  // every segment (rules::RouteHazard).
+  [[nodiscard]] std::span<const HazardSegment> detection_segments(std::uint32_t route) const {
+    return {segments_.data() + segment_offsets_[route],
+            segments_.data() + segment_offsets_[route + 1]};
+  }
 
  private:
-  RoutePlan build_plan(std::int32_t day) const;
+  // The plan of `day` with its route costs; its costs to the goals are filled in afterwards.
+  RoutePlan route_costs(std::int32_t day) const;
 
   const Scenario& scenario_;
   const Timeline& timeline_;
   std::vector<std::uint32_t> out_offsets_;
   std::vector<std::uint32_t> out_routes_;
   std::vector<std::uint32_t> destinations_;
-  std::vector<double> base_hazard_;  // -log(1 - detection_per_day)
-  std::vector<RoutePlan> plans_;     // ascending first_day
+  std::vector<double> base_hazard_;             // -log(1 - detection_per_day)
+  std::vector<std::uint32_t> segment_offsets_;  // [route]: first segment in segments_
+  std::vector<HazardSegment> segments_;
+  std::vector<RoutePlan> plans_;  // ascending first_day
 };
 
 }  // namespace tumen

@@ -74,6 +74,9 @@ class Simulation {
   template <class Fn>
   void for_blocks(std::span<const AgentId> agents, Fn&& fn);
   void merge(BlockOutput& out);
+  // Calls fn(agent, draws) for each agent, with the agent's stream of `purpose` for today.
+  template <class Fn>
+  void with_draws(std::span<const AgentId> agents, rng::Purpose purpose, Fn&& fn);
 
   // what happens to one agent
   void continue_journey(AgentId a, rng::Draws& draws, BlockOutput& out, bool may_ask_broker);
@@ -90,6 +93,7 @@ class Simulation {
   void die(AgentId a, BlockOutput& out);
   void set_state(AgentId a, State state, std::uint32_t location, BlockOutput& out);
   void schedule(AgentId a, std::int32_t day, Pending what, BlockOutput& out);
+  void due(std::int32_t day, AgentId a);  // appends to the due list of `day`
 
   [[nodiscard]] double today(Param p) const { return today_[static_cast<std::size_t>(p)]; }
   [[nodiscard]] rng::Draws draws(std::uint64_t entity, rng::Purpose purpose) const {
@@ -109,18 +113,38 @@ class Simulation {
   Agents agents_;
   Recorder recorder_;
   Tally tally_;  // today's period
+  // Today's values of the global parameters, and of the place parameters read on the hot path:
+  // a Series lookup is a binary search, so each value is re-read only on the days its series
+  // changes (today_slots_; next_refresh_ is the next day on which any series may change).
   std::array<double, kParamCount> today_{};
+  std::vector<double> broker_capacity_today_;  // [place]
+  std::vector<double> departure_push_today_;   // [origin index]
+  struct TodaySlot {
+    const Series* series;
+    double* value;          // into today_ or the vectors above, sized once
+    std::int32_t next = 0;  // the first day on which the value may differ
+  };
+  std::vector<TodaySlot> today_slots_;
   const RoutePlan* plan_ = nullptr;
+  // For each route, the detection segment that holds tomorrow, the first day of a hop planned
+  // today; moved on in timeline_phase once tomorrow reaches next_segment_day_.
+  std::vector<std::size_t> route_segment_;
+  std::vector<std::int32_t> route_next_segment_;  // [route]: the begin of the segment after
+  std::int32_t next_segment_day_ = 0;
 
-  std::vector<std::vector<AgentId>> due_;               // [day]: agents with an event then
+  std::vector<LargeVector<AgentId>> due_;  // [day]: agents with an event then
+  static constexpr std::size_t kSpareBuckets = 8;
+  std::vector<LargeVector<AgentId>> spare_buckets_;     // emptied due lists, for reuse
   std::vector<std::vector<Sponsorship>> sponsorships_;  // [day]: relatives leaving then
   std::vector<std::int64_t> broker_used_this_month_;    // [place]
 
   // Work lists of the current day, reused to avoid allocating.
-  std::vector<AgentId> departing_, leaving_home_, movement_, patrol_, repatriation_, reattempt_,
+  LargeVector<AgentId> departing_, leaving_home_, movement_, patrol_, repatriation_, reattempt_,
       arrivals_;
   std::vector<rules::BrokerRequest> requests_;
   std::vector<char> granted_;
+  std::vector<std::int64_t> broker_remaining_;  // [place]
+  LargeVector<AgentId> merged_;                 // collect_due's buffer
 
   std::unique_ptr<BlockOutput> serial_;
   std::vector<std::unique_ptr<BlockOutput>> blocks_;

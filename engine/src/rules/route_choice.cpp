@@ -13,8 +13,10 @@ std::optional<std::uint32_t> choose_route(const Network& network, const RoutePla
                                           rng::Draws& draws) {
   const double here = plan.cost(view, goal, place);
   if (!std::isfinite(here)) return std::nullopt;
-  std::array<std::uint32_t, kMaxChoices> candidates{};
-  std::array<double, kMaxChoices> totals{};
+  // Left uninitialised on purpose: only the first n entries are read, and zeroing three arrays of
+  // 64 on every call cost more than the rest of the choice.
+  std::array<std::uint32_t, kMaxChoices> candidates;
+  std::array<double, kMaxChoices> totals;
   std::size_t n = 0;
   for (const std::uint32_t r : network.routes_from(place)) {
     const double step = plan.step_cost(view, r, route_count);
@@ -33,9 +35,12 @@ std::optional<std::uint32_t> choose_route(const Network& network, const RoutePla
   }
   if (view == View::brokered || n == 1) return candidates[best];
   // Logit: weight exp(-(total - best) / temperature), relative to the best so it cannot overflow.
-  std::array<double, kMaxChoices> weights{};
+  // A total equal to the best one weighs exp(-0 / temperature) = exp(-0) = 1 exactly, so the call
+  // to exp() is skipped for it: the same bits, and the best route always has one.
+  std::array<double, kMaxChoices> weights;
   for (std::size_t i = 0; i < n; ++i) {
-    weights[i] = std::exp(-(totals[i] - totals[best]) / temperature);
+    weights[i] =
+        totals[i] == totals[best] ? 1.0 : std::exp(-(totals[i] - totals[best]) / temperature);
   }
   return candidates[dist::categorical(draws, std::span<const double>(weights.data(), n))];
 }
