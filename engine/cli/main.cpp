@@ -98,8 +98,8 @@ int main(int argc, char** argv) {
   inspect_cmd->add_flag("--json", inspect_json, "Print the same as one JSON object");
 
   BenchArgs bench;
-  auto* bench_cmd =
-      app.add_subcommand("bench", "Measure this machine: the benchmark rows of docs/performance.md");
+  auto* bench_cmd = app.add_subcommand(
+      "bench", "Measure this machine: the benchmark rows of docs/performance.md");
   bench_cmd->add_flag("--quick", bench.quick, "Small sizes: every row in seconds (for CI)");
   bench_cmd->add_flag("--json", bench.json, "Print one JSON object instead of the table");
 
