@@ -73,8 +73,8 @@ TEST_CASE("Crossing: the caught share of a d-day route is 1-(1-p)^d", "[statisti
   // Departures in the last ten days may still be on the road at the end: at most 10 days of 20.
   const double share = double(caught_sim) / double(departed);
   INFO("departed " << departed << ", caught " << caught_sim);
-  CHECK(std::abs(share - expected) <
-        binomial_tolerance(expected, double(departed)) + 200.0 / departed);
+  CHECK(std::abs(share - expected) < binomial_tolerance(expected, static_cast<double>(departed)) +
+                                         200.0 / static_cast<double>(departed));
 }
 
 TEST_CASE("Departure: daily counts have the Poisson mean and variance",

@@ -13,6 +13,20 @@ namespace tumen {
 // constant_until(day). Returns the day in [first_day, last_day] on which the budget runs out, or
 // kForever if it lasts beyond last_day.
 //   Hazard must provide: double rate(int32 day) and int32 constant_until(int32 day).
+
+// One step of the walk: spends the budget on the days [day, segment_end) at a constant rate.
+// Returns the day the budget runs out, or kForever after taking what the segment costs from it.
+// Shared by spend_budget() and RouteHazard::spend(), so both give the same day bit for bit.
+[[nodiscard]] inline std::int32_t spend_segment(double& budget, std::int32_t day,
+                                                std::int32_t segment_end, double rate) {
+  if (rate > 0.0) {
+    const double need = budget / rate;  // days this rate takes to exhaust the budget
+    if (need < static_cast<double>(segment_end - day)) return day + static_cast<std::int32_t>(need);
+    budget -= rate * static_cast<double>(segment_end - day);
+  }
+  return kForever;
+}
+
 template <class Hazard>
 [[nodiscard]] std::int32_t spend_budget(double budget, std::int32_t first_day,
                                         std::int32_t last_day, const Hazard& hazard) {
@@ -21,12 +35,7 @@ template <class Hazard>
     const double rate = hazard.rate(day);
     const std::int32_t until = hazard.constant_until(day);
     const std::int32_t segment_end = until > last_day ? last_day + 1 : until;
-    const auto length = static_cast<double>(segment_end - day);
-    if (rate > 0.0) {
-      const double need = budget / rate;  // days this rate takes to exhaust the budget
-      if (need < length) return day + static_cast<std::int32_t>(need);
-      budget -= rate * length;
-    }
+    if (const auto end = spend_segment(budget, day, segment_end, rate); end != kForever) return end;
     day = segment_end;
   }
   return kForever;

@@ -55,11 +55,8 @@ class RouteHazard {
       const double rate = factor_ * segments_[i].rate;
       const std::int32_t until = i + 1 < segments_.size() ? segments_[i + 1].begin : kForever;
       const std::int32_t segment_end = until > last_day ? last_day + 1 : until;
-      const auto length = static_cast<double>(segment_end - day);
-      if (rate > 0.0) {
-        const double need = budget / rate;  // days this rate takes to exhaust the budget
-        if (need < length) return day + static_cast<std::int32_t>(need);
-        budget -= rate * length;
+      if (const auto end = spend_segment(budget, day, segment_end, rate); end != kForever) {
+        return end;
       }
       day = segment_end;
       ++i;
