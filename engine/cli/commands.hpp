@@ -18,6 +18,7 @@ struct RunArgs {
   int compression = 4;
   std::string outputs;  // empty: every dataset; else a comma-separated list (--outputs)
   bool summary_only = false;
+  std::string max_memory;  // empty: what this process may use (available_memory_bytes)
   bool resume = false;
   bool force = false;
   bool quiet = false;

@@ -14,6 +14,7 @@
 #include "bench.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "tumen/memory_budget.hpp"
 #include "tumen/model.hpp"
 #include "tumen/output/output_selection.hpp"
 #include "tumen/rng.hpp"
@@ -77,6 +78,17 @@ int main(int argc, char** argv) {
           "LIST"));
   run_cmd->add_flag("--summary-only", run.summary_only,
                     "Write /summary and replicate_done, but no per-replicate datasets");
+  run_cmd
+      ->add_option("--max-memory", run.max_memory,
+                   "Refuse a run estimated to need more memory, e.g. 8G or 512MiB (default: what "
+                   "this machine, cgroup or Slurm allocation gives the process)")
+      ->check(CLI::Validator(
+          [](std::string& size) {
+            return tumen::parse_memory_size(size)
+                       ? std::string()
+                       : "expected a size such as 8G or 512MiB, found '" + size + "'";
+          },
+          "SIZE"));
   auto* force = run_cmd->add_flag("--force", run.force,
                                   "Overwrite an existing output file or leftover .partial");
   run_cmd

@@ -19,6 +19,9 @@
 #include "run_summary.hpp"
 #include "tumen/cpu_budget.hpp"
 #include "tumen/ensemble.hpp"
+#include "tumen/limits.hpp"
+#include "tumen/memory_budget.hpp"
+#include "tumen/memory_estimate.hpp"
 #include "tumen/model.hpp"
 #include "tumen/output/format.hpp"
 #include "tumen/output/h5_reader.hpp"
@@ -108,6 +111,16 @@ void print_file_error(const std::string& message, const fs::path& file) {
   }
 }
 
+// Whether `file` is a readable tumen file written by `run` with these options.
+bool written_by(const fs::path& file, const RunDescription& run,
+                const output::WriterOptions& options) {
+  try {
+    return output::identity_differences(output::H5Reader(file), run, options).empty();
+  } catch (const output::OutputError&) {
+    return false;
+  }
+}
+
 // --resume with a complete output already there: nothing to do if it is this run's.
 int report_complete_output(const fs::path& output, const RunDescription& run,
                            const output::WriterOptions& options) {
@@ -151,6 +164,59 @@ void report_resume(const output::H5Writer& writer, std::uint64_t replicates) {
     }
     std::cerr << (report.rerun.size() > 20 ? " ...\n" : "\n");
   }
+}
+
+// Refuses, before any simulation work or output file, a run that would not fit in memory or
+// whose output would exceed limits::kOutputBytes (docs/reliability.md).
+bool check_resources(const Model& model, const RunArgs& args, std::uint64_t replicates, int threads,
+                     const output::WriterOptions& writer_options) {
+  const std::string& scenario = args.scenario;
+  const MemoryEstimate memory = estimate_memory(model, replicates, threads);
+  const std::uint64_t needed = memory.total_bytes() + writer_options.summary_memory_bytes;
+  const std::uint64_t allowed =
+      args.max_memory.empty() ? available_memory_bytes() : *parse_memory_size(args.max_memory);
+  if (needed > allowed) {
+    std::cerr << scenario << ": error: this run needs about " << format_bytes(needed)
+              << " of memory, more than the " << format_bytes(allowed) << " "
+              << (args.max_memory.empty() ? "this process may use" : "--max-memory allows") << ": "
+              << memory.explain()
+              << ". Use fewer threads (-t), fewer agents (population.size), a coarser --period, "
+                 "or more memory\n";
+    return false;
+  }
+  const double output_bytes =
+      static_cast<double>(memory.counter_bytes_per_replicate) * static_cast<double>(replicates);
+  if (output_bytes > static_cast<double>(limits::kOutputBytes)) {
+    std::cerr << scenario << ": error: " << replicates << " replicates of "
+              << format_bytes(memory.counter_bytes_per_replicate)
+              << " of counters each would make an output of "
+              << format_bytes(static_cast<std::uint64_t>(std::min(output_bytes, 0x1p63)))
+              << " before compression, more than the " << format_bytes(limits::kOutputBytes)
+              << " allowed; use fewer replicates, --outputs, a coarser --period, or "
+                 "--replicate-range slices\n";
+    return false;
+  }
+  return true;
+}
+
+// A write that failed during the run. A full disk or quota is the common cause on a cluster;
+// say so plainly, and that what was written is kept for --resume (the data, flush, flag, flush
+// order leaves every replicate marked done intact).
+void report_write_failure(const std::string& message, const output::H5Writer& writer) {
+  const bool full = message.find("No space left on device") != std::string::npos ||
+                    message.find("Disk quota exceeded") != std::string::npos;
+  const std::string first_line = message.substr(0, message.find('\n'));
+  if (!full) {
+    std::cerr << "tumen: error: " << first_line << '\n';
+  } else {
+    std::cerr << writer.partial_path().string() << ": error: the disk is full ("
+              << (message.find("quota") != std::string::npos ? "quota exceeded"
+                                                             : "no space left on device")
+              << ")\n";
+  }
+  std::cerr << "tumen: the replicates written before the failure are kept in "
+            << writer.partial_path().string() << "; free some space, then continue with --resume\n";
+  if (full) std::cerr << "tumen: the HDF5 library said: " << first_line << '\n';
 }
 
 Period parse_period(const std::string& text, Period fallback) {
@@ -197,6 +263,7 @@ int run_command(const RunArgs& args) {
   const int threads = args.threads > 0 ? args.threads : available_cpus();
 
   const Model model(std::move(*scenario), period);
+  if (!check_resources(model, args, replicates, threads, writer_options)) return kInvalidInput;
   RunDescription run = describe(model, seed, replicates, 0, replicates);
   run.command_line = args.command_line;
   run.host = host_name();
@@ -207,10 +274,15 @@ int run_command(const RunArgs& args) {
   try {
     std::error_code ec;
     const Clock::time_point opening = Clock::now();
-    if (args.resume && fs::exists(output, ec)) {
+    // A complete file of this very run needs nothing more. A .partial is resumed even when an
+    // earlier, different complete file sits at the output path: a --force run that failed (a
+    // full disk, say) left both, and the earlier file stays until the resumed run replaces it.
+    const bool partial_exists = fs::exists(partial_of(output), ec);
+    if (args.resume && fs::exists(output, ec) &&
+        (!partial_exists || written_by(output, run, writer_options))) {
       return report_complete_output(output, run, writer_options);
     }
-    if (args.resume && fs::exists(partial_of(output), ec)) {
+    if (args.resume && partial_exists) {
       writer.emplace(output::H5Writer::resume(output, run, writer_options));
       report_resume(*writer, replicates);
     } else {
@@ -264,7 +336,7 @@ int run_command(const RunArgs& args) {
       std::cout << footer;
     }
   } catch (const output::OutputError& e) {
-    std::cerr << "tumen: error: " << e.what() << '\n';
+    report_write_failure(e.what(), *writer);
     return kFailure;
   }
   return kSuccess;

@@ -1,5 +1,7 @@
 #include "tumen/csv_table.hpp"
 
+#include "tumen/limits.hpp"
+
 #include <algorithm>
 
 namespace tumen {
@@ -62,7 +64,18 @@ std::optional<CsvTable> CsvTable::parse(const std::string& path, std::string_vie
   field.line = 1;
   field.column = 1;
 
+  // Every field costs about 48 bytes however short it is: bound the count (docs/reliability.md).
+  std::size_t fields = 0;
+  std::string too_large;
+  auto count_field = [&] {
+    if (++fields > limits::kTableFields) {
+      too_large = "more than " + std::to_string(limits::kTableFields) + " fields";
+    } else if (record.size() > limits::kTableColumns) {
+      too_large = "a row of more than " + std::to_string(limits::kTableColumns) + " fields";
+    }
+  };
   auto end_field = [&] {
+    count_field();
     record.push_back(std::move(field));
     field = CsvField{};
     field.line = line;
@@ -71,6 +84,7 @@ std::optional<CsvTable> CsvTable::parse(const std::string& path, std::string_vie
   };
   auto end_record = [&] {
     if (record_has_content || !record.empty()) {
+      count_field();
       record.push_back(std::move(field));
       records.push_back(std::move(record));
     }
@@ -81,6 +95,11 @@ std::optional<CsvTable> CsvTable::parse(const std::string& path, std::string_vie
   };
 
   for (std::size_t i = 0; i < text.size(); ++i) {
+    if (!too_large.empty()) {
+      diagnostics.error({path, line, column}, "the table holds " + too_large +
+                                                  ", more than tumen reads (docs/reliability.md)");
+      return std::nullopt;
+    }
     const char c = text[i];
     if (in_quotes) {
       if (c == '"') {
@@ -133,6 +152,11 @@ std::optional<CsvTable> CsvTable::parse(const std::string& path, std::string_vie
     return std::nullopt;
   }
   end_record();
+  if (!too_large.empty()) {
+    diagnostics.error({path, line, 1}, "the table holds " + too_large +
+                                           ", more than tumen reads (docs/reliability.md)");
+    return std::nullopt;
+  }
 
   // Trim the spaces around unquoted fields; a line starting with '#' is a comment.
   for (auto& r : records) {

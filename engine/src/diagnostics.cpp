@@ -26,7 +26,13 @@ void Diagnostics::warning(SourcePosition where, std::string message) {
 }
 
 void Diagnostics::print(std::ostream& out) const {
-  for (const auto& d : items_) out << format(d) << '\n';
+  // A generated or corrupt file can hold a hundred thousand mistakes of one kind; the first
+  // hundred say what is wrong without burying the terminal or a job's log.
+  constexpr std::size_t kShown = 100;
+  for (std::size_t i = 0; i < items_.size() && i < kShown; ++i) out << format(items_[i]) << '\n';
+  if (items_.size() > kShown) {
+    out << "tumen: " << items_.size() - kShown << " more messages not shown\n";
+  }
 }
 
 namespace {

@@ -97,6 +97,16 @@ Model::Model(Scenario scenario, Period period)
   }
 }
 
+std::uint64_t Model::table_bytes() const {
+  std::uint64_t bytes = 0;
+  for (const CumulativeHazard* table : {&move_on_, &return_, &release_, &reattempt_, &arrest_}) {
+    bytes += table->bytes();
+  }
+  for (const auto& table : place_arrest_) bytes += table->bytes();
+  for (const auto& table : cumulative_hazard_) bytes += table.capacity() * sizeof(double);
+  return bytes;
+}
+
 RunDescription describe(const Model& model, std::uint64_t seed, std::uint64_t replicate_total,
                         std::uint64_t replicate_begin, std::uint64_t replicate_end) {
   const Scenario& s = model.scenario();

@@ -26,6 +26,21 @@ constexpr Param kPlanGlobals[] = {Param::route_time_weight, Param::route_risk_we
                                   Param::route_cost_weight_per_kusd, Param::broker_protection,
                                   Param::broker_fee_usd};
 
+}  // namespace
+
+std::uint64_t route_plan_bytes(std::uint64_t places, std::uint64_t routes,
+                               std::uint64_t destinations) {
+  return kViewCount * (destinations * places + routes) * sizeof(double) + sizeof(RoutePlan);
+}
+
+bool shapes_route_plans(Param p) {
+  return std::find(std::begin(kPlanGlobals), std::end(kPlanGlobals), p) != std::end(kPlanGlobals) ||
+         p == Param::route_open || p == Param::patrol_intensity ||
+         p == Param::route_detection_multiplier || p == Param::broker_capacity_per_month;
+}
+
+namespace {
+
 // Fills plan.cost_to_goal from plan.route_cost: Dijkstra from each destination on the reversed
 // graph gives every place's cost to reach it.
 void costs_to_goals(RoutePlan& plan, const Graph& graph,

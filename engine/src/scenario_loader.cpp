@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <queue>
@@ -13,6 +14,8 @@
 #include <sstream>
 
 #include "tumen/csv_table.hpp"
+#include "tumen/limits.hpp"
+#include "tumen/network.hpp"
 
 namespace tumen {
 
@@ -22,10 +25,23 @@ namespace {
 
 constexpr const char* kCommandLine = "<command line>";
 
-std::optional<std::string> read_file(const fs::path& path, std::string& why) {
+std::string mebibytes(std::uintmax_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+  return text;
+}
+
+// Reads a whole file of at most `max_bytes`. Only regular files: a FIFO or a device such as
+// /dev/zero named as a scenario or table would otherwise hang the reader or fill the memory.
+std::optional<std::string> read_file(const fs::path& path, std::uintmax_t max_bytes,
+                                     std::string& why) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
     why = "is a directory, not a file";
+    return std::nullopt;
+  }
+  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) {
+    why = "is not a regular file";
     return std::nullopt;
   }
   std::ifstream in(path, std::ios::binary);
@@ -33,9 +49,20 @@ std::optional<std::string> read_file(const fs::path& path, std::string& why) {
     why = fs::exists(path, ec) ? "cannot be read (permission denied?)" : "no such file";
     return std::nullopt;
   }
+  const auto size = fs::file_size(path, ec);
+  if (!ec && size > max_bytes) {
+    why = "is " + mebibytes(size) + ", more than the " + mebibytes(max_bytes) +
+          " allowed (docs/reliability.md, limits)";
+    return std::nullopt;
+  }
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  return buffer.str();
+  std::string text = std::move(buffer).str();
+  if (text.size() > max_bytes) {  // it grew while being read
+    why = "grew past the " + mebibytes(max_bytes) + " allowed while it was read";
+    return std::nullopt;
+  }
+  return text;
 }
 
 std::optional<double> parse_number(std::string_view text) {
@@ -106,6 +133,8 @@ class Loader {
     if (diag_.has_errors()) return std::nullopt;
     check_network();
     if (diag_.has_errors()) return std::nullopt;
+    check_limits();
+    if (diag_.has_errors()) return std::nullopt;
     scenario_.set_overrides = options_.set_overrides;
     scenario_.hash = scenario_hash(scenario_);
     return std::move(scenario_);
@@ -119,7 +148,6 @@ class Loader {
     std::string path;  // as shown in messages
     fs::path folder;   // CSV tables named in this file are relative to it
   };
-  static constexpr std::size_t kMaxIncludeDepth = 16;
 
   bool load_document(const fs::path& path, std::vector<fs::path>& stack,
                      const toml::node* included_at) {
@@ -133,12 +161,17 @@ class Loader {
       diag_.error(where, "include cycle: " + chain + canonical.filename().string());
       return false;
     }
-    if (stack.size() >= kMaxIncludeDepth) {
-      diag_.error(where, "includes nested deeper than " + std::to_string(kMaxIncludeDepth));
+    if (stack.size() >= limits::kIncludeDepth) {
+      diag_.error(where, "includes nested deeper than " + std::to_string(limits::kIncludeDepth));
+      return false;
+    }
+    if (++documents_read_ > limits::kScenarioFiles) {
+      diag_.error(where, "more than " + std::to_string(limits::kScenarioFiles) +
+                             " scenario files to read, counting a file included twice twice");
       return false;
     }
     std::string why;
-    auto text = read_file(path, why);
+    auto text = read_file(path, limits::kScenarioFileBytes, why);
     if (!text) {
       diag_.error(where, included_at ? "cannot open included scenario '" + shown + "': " + why
                                      : "cannot open scenario: " + why);
@@ -236,8 +269,26 @@ class Loader {
     diag_.error(pos(node), "'" + what + "' must be " + expected + ", found " + type_name(node));
   }
 
+  // Free text and file paths may be longer than names and ids.
+  static std::size_t string_limit(const std::string& what) {
+    if (what == "scenario.description" || what.ends_with(".note")) {
+      return limits::kDescriptionBytes;
+    }
+    if (what == "include" || what == "scenario.places" || what == "scenario.routes") return 4096;
+    return limits::kNameBytes;
+  }
+
   std::optional<std::string> get_string(const toml::node& node, const std::string& what) {
-    if (const auto* s = node.as_string()) return s->get();
+    if (const auto* s = node.as_string()) {
+      const std::size_t limit = string_limit(what);
+      if (s->get().size() > limit) {
+        diag_.error(pos(node), what + ": a string of " + std::to_string(s->get().size()) +
+                                   " bytes, longer than the " + std::to_string(limit) +
+                                   " allowed");
+        return std::nullopt;
+      }
+      return s->get();
+    }
     wrong_type(node, what, "a string");
     return std::nullopt;
   }
@@ -449,6 +500,11 @@ class Loader {
       diag_.error(pos(*end_node), "end_date " + scenario_.end.iso() + " is before start_date " +
                                       scenario_.start.iso());
     }
+    if (have_start && have_end && scenario_.day_count() > limits::kDays) {
+      diag_.error(pos(*end_node), "the scenario spans " + std::to_string(scenario_.day_count()) +
+                                      " days, more than the " + std::to_string(limits::kDays) +
+                                      " (200 years) allowed");
+    }
     if (!places_node_) diag_.error(table_pos, "[scenario] needs 'places', the places CSV table");
     if (!routes_node_) diag_.error(table_pos, "[scenario] needs 'routes', the routes CSV table");
     if (places_file) read_places(places_document->folder, *places_file);
@@ -519,7 +575,7 @@ class Loader {
                                      const toml::node* named_at) {
     const fs::path full = folder / relative;
     std::string why;
-    auto text = read_file(full, why);
+    auto text = read_file(full, limits::kTableFileBytes, why);
     if (!text) {
       diag_.error(named_at ? pos(*named_at) : SourcePosition{path_, 0, 0},
                   "cannot open table '" + full.string() + "': " + why);
@@ -527,6 +583,16 @@ class Loader {
     }
     scenario_.files.push_back({display_name(full), *text});
     return CsvTable::parse(full.string(), *text, diag_);
+  }
+
+  // A table longer than the engine represents (place indices are uint16) is refused at its
+  // first row too many, before anything is built from it.
+  bool within_row_limit(const CsvTable& table, std::size_t limit, const char* what) {
+    if (table.rows().size() <= limit) return true;
+    diag_.error({table.path(), table.rows()[limit].front().line, 1},
+                "more than " + std::to_string(limit) + " " + what + "; tumen handles at most " +
+                    std::to_string(limit) + " (docs/reliability.md)");
+    return false;
   }
 
   std::optional<double> csv_number(const CsvTable& table, const CsvField& f,
@@ -552,6 +618,7 @@ class Loader {
       }
     }
     if (!table->check_columns({"name", "kind", "country"}, optional, diag_)) return;
+    if (!within_row_limit(*table, limits::kPlaces, "places")) return;
     const auto col = [&](const char* name) { return table->column(name); };
     struct PendingLink {
       std::size_t place;
@@ -565,6 +632,12 @@ class Loader {
       place.name = row[*col("name")].text;
       if (place.name.empty()) {
         diag_.error(place.where, "a place needs a name");
+        continue;
+      }
+      if (place.name.size() > limits::kNameBytes) {
+        diag_.error(place.where, "a place name of " + std::to_string(place.name.size()) +
+                                     " bytes, longer than the " +
+                                     std::to_string(limits::kNameBytes) + " allowed");
         continue;
       }
       if (auto it = place_index_.find(place.name); it != place_index_.end()) {
@@ -679,6 +752,7 @@ class Loader {
       }
     }
     if (!table->check_columns({"from", "to", "travel_days"}, optional, diag_)) return;
+    if (!within_row_limit(*table, limits::kRoutes, "routes")) return;
     for (const auto& row : table->rows()) {
       Route route;
       route.where = {table->path(), row.front().line, 1};
@@ -1071,6 +1145,69 @@ class Loader {
 
   // --- whole-network checks --------------------------------------------------------------------
 
+  // The sizes that decide the memory and time of building the model (docs/reliability.md):
+  // checked once the scenario is read, before a Model commits memory to it.
+  void check_limits() {
+    std::size_t destinations = 0;
+    for (const auto& p : scenario_.places) destinations += p.kind == PlaceKind::destination;
+    if (destinations > limits::kDestinations) {
+      diag_.error({path_, 0, 0}, std::to_string(destinations) +
+                                     " destinations; tumen handles at most " +
+                                     std::to_string(limits::kDestinations));
+    }
+    const double population = scenario_.value(Param::population_size);
+    if (population * 1.05 > static_cast<double>(limits::kAgents)) {
+      // The 5% is room for the relatives who leave later (Simulation::create_population).
+      diag_.error({path_, 0, 0}, "population.size " + format_value(population) +
+                                     " needs more agents (with 5% room for relatives) than the " +
+                                     std::to_string(limits::kAgents) + " tumen can number");
+    }
+    const auto& timeline = scenario_.timeline;
+    if (timeline.size() > limits::kTimelineEntries) {
+      diag_.error(timeline[limits::kTimelineEntries].where,
+                  "more than " + std::to_string(limits::kTimelineEntries) + " timeline entries");
+    }
+    if (scenario_.mass_returns.size() > limits::kMassReturns) {
+      diag_.error(scenario_.mass_returns[limits::kMassReturns].where,
+                  "more than " + std::to_string(limits::kMassReturns) + " mass returns");
+    }
+    std::size_t targets = 0;
+    for (const auto& change : timeline) {
+      targets += change.targets.empty() ? 1 : change.targets.size();
+      if (targets > limits::kTimelineTargets) {
+        diag_.error(change.where, "the timeline's entries apply to more than " +
+                                      std::to_string(limits::kTimelineTargets) +
+                                      " places and routes in all");
+        break;
+      }
+    }
+    // Route plans: one for each day on which a change shaping them takes effect (every day of
+    // a ramp), at most one a day.
+    std::uint64_t plan_days = 1;
+    for (const auto& change : timeline) {
+      if (shapes_route_plans(change.param)) {
+        plan_days += static_cast<std::uint64_t>(days_between(change.from, change.to)) + 1;
+      }
+    }
+    plan_days =
+        std::min<std::uint64_t>(plan_days, static_cast<std::uint64_t>(scenario_.day_count()));
+    const std::uint64_t routes = scenario_.routes.size();
+    const std::uint64_t plan_bytes =
+        plan_days * route_plan_bytes(scenario_.places.size(), routes, destinations);
+    if (plan_bytes > limits::kRoutePlanBytes || plan_days * routes > limits::kRoutePlanRouteDays) {
+      diag_.error({path_, 0, 0},
+                  "the timeline changes the route network on up to " + std::to_string(plan_days) +
+                      " days (every day of a ramp counts); with " +
+                      std::to_string(scenario_.places.size()) + " places, " +
+                      std::to_string(routes) + " routes and " + std::to_string(destinations) +
+                      " destinations its route plans would take up to " + mebibytes(plan_bytes) +
+                      " and " + std::to_string(plan_days * routes) +
+                      " route-days to build (limits: " + mebibytes(limits::kRoutePlanBytes) +
+                      " and " + std::to_string(limits::kRoutePlanRouteDays) +
+                      "); use steps or shorter ramps for route parameters");
+    }
+  }
+
   void check_network() {
     const auto& places = scenario_.places;
     std::vector<std::vector<std::uint32_t>> forward(places.size()), backward(places.size());
@@ -1161,6 +1298,7 @@ class Loader {
   std::string path_;  // the main scenario file, for messages about the scenario as a whole
   fs::path main_folder_;
   std::vector<Document> documents_;
+  std::size_t documents_read_ = 0;  // TOML documents loaded so far, repeats counted
   std::map<std::string, KeyInFile> scenario_keys_;
   const toml::node* scenario_table_ = nullptr;
   std::vector<Entry> timeline_entries_;

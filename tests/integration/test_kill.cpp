@@ -1,6 +1,7 @@
-// Stress, release builds only (label "stress"): `kill -9` a running `tumen run` at random points,
-// resume each time, and the final file is the one an uninterrupted run writes. A kill can land
-// anywhere: while the file is created, between a replicate's data and its flag, while finishing.
+// Stress, release builds only (label "stress"): interrupt a running `tumen run` at random points
+// with a random one of SIGINT, SIGTERM and SIGKILL, resume each time, and the final file is the one
+// an uninterrupted run writes. An interruption can land anywhere: while the file is created,
+// between a replicate's data and its flag, while finishing.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -55,15 +56,20 @@ void kill_and_resume(const std::string& name, const std::vector<std::string>& op
   std::vector<std::string> resume = command;
   resume.insert(resume.end(), {"-o", "out.h5", "--resume"});
   const std::filesystem::path partial = dir.path() / "out.h5.partial";
+  // SIGINT and SIGTERM end the run at the end of a day with 130 and 143; SIGKILL ends it at once.
+  constexpr int kSignals[] = {SIGINT, SIGTERM, SIGKILL};
+  std::uniform_int_distribution<int> which(0, 2);
   int landed = 0;
   for (int kill = 0; kill < kills; ++kill) {
+    const int signal = kSignals[which(random)];
+    INFO("interruption " << kill << " by signal " << signal);
     ChildProcess run(resume, dir.path(), "killed");
     std::this_thread::sleep_for(std::chrono::duration<double>(when(random) * seconds));
-    run.signal(SIGKILL);
+    run.signal(signal);
     const auto exit_code = run.wait_for(std::chrono::minutes(2));
     REQUIRE(exit_code);
     if (*exit_code == 0) break;  // it finished first
-    CHECK(*exit_code == 128 + SIGKILL);
+    CHECK(*exit_code == (signal == SIGINT ? 130 : 128 + signal));
     ++landed;
     // After a kill, the .partial (if the file had been created) opens.
     if (std::filesystem::exists(partial)) {
@@ -85,12 +91,13 @@ void kill_and_resume(const std::string& name, const std::vector<std::string>& op
 
 }  // namespace
 
-TEST_CASE("kill -9 at random points, then --resume, gives the uninterrupted file",
-          "[cli][kill][resume][stress]") {
-  kill_and_resume("cli-kill", {"-r", "64"}, 5);
+TEST_CASE(
+    "SIGINT, SIGTERM and kill -9 at random points, then --resume, give the uninterrupted file",
+    "[cli][kill][resume][stress]") {
+  kill_and_resume("cli-kill", {"-r", "64"}, 12);
 }
 
-TEST_CASE("kill -9 of a summary-only run, then --resume, gives the uninterrupted file",
+TEST_CASE("Interrupting a summary-only run at random, then --resume, gives the uninterrupted file",
           "[cli][kill][resume][summary-only][stress]") {
-  kill_and_resume("cli-kill-summary", {"-r", "32", "--summary-only"}, 3);
+  kill_and_resume("cli-kill-summary", {"-r", "32", "--summary-only"}, 6);
 }

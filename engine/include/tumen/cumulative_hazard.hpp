@@ -30,6 +30,8 @@ class CumulativeHazard {
   [[nodiscard]] double rate(std::int32_t day) const { return over(day, day); }
   [[nodiscard]] std::int32_t days() const { return static_cast<std::int32_t>(sum_.size()) - 1; }
 
+  [[nodiscard]] std::size_t bytes() const { return sum_.capacity() * sizeof(double); }
+
  private:
   std::vector<double> sum_;  // sum_[d]: the hazard of the days before day d
 };

@@ -80,6 +80,9 @@ class Model {
     return cumulative_hazard_[origin_index];
   }
 
+  // The memory of the hazard tables above, shared by every replicate (MemoryEstimate).
+  [[nodiscard]] std::uint64_t table_bytes() const;
+
  private:
   std::unique_ptr<const Scenario> scenario_;
   std::unique_ptr<const Timeline> timeline_;

@@ -43,6 +43,15 @@ struct HazardSegment {
   double rate = 0.0;  // detection_hazard(route, day) for every day of the segment
 };
 
+// Whether a change of `p` can change the route plans (route costs, and the costs to the goals
+// that follow from them): a plan is built for each day on which one of these changes.
+[[nodiscard]] bool shapes_route_plans(Param p);
+
+// The memory of one route plan: the cost to every goal from every place, and every route's
+// cost, for each view.
+[[nodiscard]] std::uint64_t route_plan_bytes(std::uint64_t places, std::uint64_t routes,
+                                             std::uint64_t destinations);
+
 class Network {
  public:
   Network(const Scenario& scenario, const Timeline& timeline);
