@@ -13,6 +13,7 @@ namespace tumen::cli {
 class RunSummary final : public ResultSink {
  public:
   explicit RunSummary(output::H5Writer& writer) : writer_(writer) {}
+  void prepare(ReplicateResult& result) const override { writer_.prepare(result); }
   void write(const ReplicateResult& result) override;
   void finish() override;
 

@@ -33,6 +33,7 @@ EnsembleReport run_ensemble(const Model& model, const EnsembleOptions& options, 
     result.replicate = replicate;
     result.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    sink.prepare(result);  // on this worker, beside the others
     const std::lock_guard lock(sink_mutex);
     sink.write(result);
     ++report.completed;

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <ctime>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -20,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "detail/chunk_encoder.hpp"
 #include "detail/chunk_shape.hpp"
 #include "detail/coordinates.hpp"
 #include "detail/counter_layout.hpp"
@@ -315,6 +317,13 @@ struct Counter {
   std::string path;
   std::vector<hsize_t> dims;
   detail::Dataset dataset;
+  detail::ChunkPipeline pipeline;  // how its chunks are stored: prepare() encodes them alike
+};
+
+// The chunks prepare() encoded, counter by counter in layout order, for the writer that made them.
+struct PreparedReplicate {
+  const void* writer = nullptr;
+  std::vector<std::vector<detail::EncodedChunk>> counters;
 };
 
 // The objects of a file that change while replicates arrive.
@@ -429,6 +438,7 @@ Layout create_layout(const ErrorContext& errors, hid_t file, const RunDescriptio
                                  options.compression_level, H5T_NATIVE_INT64, &no_count);
     counter.dataset = create_per_replicate_dataset(errors, file, counter.path, H5T_STD_I64LE,
                                                    counter.dims, properties);
+    counter.pipeline = detail::read_chunk_pipeline(counter.dataset.id());
     detail::describe(errors, counter.dataset.id(), counter.path, counter_layout->long_name,
                      counter_layout->units);
     const std::vector<std::string>& dims = counter_layout->dims;
@@ -610,6 +620,7 @@ void H5Writer::Impl::open_layout() {
                     detail::counter_shape(*counter_layout, run),
                     {}};
     counter.dataset = open(counter.path, counter.dims);
+    counter.pipeline = detail::read_chunk_pipeline(counter.dataset.id());
     layout.counters.push_back(std::move(counter));
   }
   layout.replicate_dims = {run.replicate_count()};
@@ -836,6 +847,29 @@ const ResumeReport& H5Writer::resume_report() const {
   return impl_->resume_report;
 }
 
+void H5Writer::prepare(ReplicateResult& result) const {
+  const Impl& writer = *impl_;
+  // Reads only what is fixed once the file is open (never `closed`, which finish() sets), so that
+  // workers may call it while the writer stores other replicates.
+  if (result.replicate < writer.run.replicate_begin ||
+      result.replicate >= writer.run.replicate_end) {
+    return;
+  }
+  const hsize_t index = result.replicate - writer.run.replicate_begin;
+  auto prepared = std::make_shared<PreparedReplicate>();
+  prepared->writer = this;
+  for (const Counter& counter : writer.layout.counters) {
+    const std::vector<std::int64_t>& values = result.*(counter.layout->values);
+    if (!counter.pipeline.encodable || values.size() != element_count(counter.dims, 1)) {
+      prepared->counters.emplace_back();  // write() takes the ordinary way
+    } else {
+      prepared->counters.push_back(
+          detail::encode_replicate(values, counter.dims, counter.pipeline, index));
+    }
+  }
+  result.prepared = std::move(prepared);
+}
+
 void H5Writer::write(const ReplicateResult& result) {
   detail::silence_hdf5_error_printing();
   Impl& writer = *impl_;
@@ -868,9 +902,20 @@ void H5Writer::write(const ReplicateResult& result) {
     }
   }
 
-  for (const Counter& counter : writer.layout.counters) {
-    write_replicate_slab(errors, counter.dataset, counter.path, counter.dims, index, replicate,
-                         H5T_NATIVE_INT64, (result.*(counter.layout->values)).data());
+  const auto* prepared = static_cast<const PreparedReplicate*>(result.prepared.get());
+  if (prepared && prepared->writer != this) prepared = nullptr;
+  for (std::size_t i = 0; i < writer.layout.counters.size(); ++i) {
+    const Counter& counter = writer.layout.counters[i];
+    if (prepared && !prepared->counters[i].empty()) {
+      for (const detail::EncodedChunk& chunk : prepared->counters[i]) {
+        errors.check(H5Dwrite_chunk(counter.dataset.id(), H5P_DEFAULT, 0, chunk.offset.data(),
+                                    chunk.bytes.size(), chunk.bytes.data()),
+                     "write " + replicate + " to " + counter.path);
+      }
+    } else {
+      write_replicate_slab(errors, counter.dataset, counter.path, counter.dims, index, replicate,
+                           H5T_NATIVE_INT64, (result.*(counter.layout->values)).data());
+    }
   }
   write_replicate_slab(errors, writer.layout.replicate_wall_seconds,
                        "/provenance/replicate_wall_seconds", writer.layout.replicate_dims, index,

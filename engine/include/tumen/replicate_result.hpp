@@ -3,6 +3,7 @@
 // output datasets (see docs/output-format.md). A result depends only on (seed, scenario,
 // replicate), never on which thread produced it or when.
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace tumen {
@@ -18,6 +19,10 @@ struct ReplicateResult {
   std::vector<std::int64_t> stocks;                    // [time][state][sex]
   std::vector<std::int64_t> occupancy;                 // [time][location]
   std::vector<std::int64_t> route_flow;                // [route]
+
+  // What the sink's prepare() made of the counters on the worker thread (encoded chunks, for
+  // the HDF5 writer), for its own write(); empty when no sink prepared anything.
+  std::shared_ptr<const void> prepared;
 };
 
 }  // namespace tumen

@@ -74,6 +74,12 @@ class H5Writer final : public ResultSink {
   H5Writer(H5Writer&&) noexcept;
   H5Writer& operator=(H5Writer&&) noexcept;
 
+  // Encodes the replicate's chunks (shuffle, gzip, Fletcher-32) into result.prepared, on the
+  // calling thread and without any HDF5 call, so that workers can do it side by side; write()
+  // then stores them whole (H5Dwrite_chunk). Does nothing for a replicate outside the range or
+  // with counters of the wrong size, which write() refuses.
+  void prepare(ReplicateResult& result) const override;
+
   // Writes one replicate of this file's range. Throws, before writing anything, when the
   // replicate is outside the range, was written before, or a counter array has the wrong size.
   void write(const ReplicateResult& result) override;
