@@ -82,7 +82,7 @@ file = "observed.csv"
 destinations = ["Safe"]
 
 [stop]
-max_generations = 6
+max_generations = 7
 min_acceptance_rate = 0.05
 
 [[parameter]]
