@@ -25,7 +25,18 @@ struct RunArgs {
   std::string command_line;
 };
 
+struct CalibrateArgs {
+  std::string calibration;  // CALIB.toml
+  std::string output;       // empty: <CALIB file stem>.h5
+  int threads = 0;          // 0: every CPU this process may use
+  bool resume = false;
+  bool force = false;
+  bool quiet = false;
+  std::string command_line;
+};
+
 int run_command(const RunArgs& args);
+int calibrate_command(const CalibrateArgs& args);
 int validate_command(const std::string& scenario, const std::vector<std::string>& set);
 int inspect_command(const std::string& path, bool json);
 

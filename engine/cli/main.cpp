@@ -97,6 +97,25 @@ int main(int argc, char** argv) {
       ->excludes(force);
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress bar and no summary table");
 
+  CalibrateArgs calibrate;
+  auto* calibrate_cmd = app.add_subcommand(
+      "calibrate", "Fit scenario parameters to observed arrivals by ABC-SMC (docs/calibration.md)");
+  calibrate_cmd->add_option("calibration", calibrate.calibration, "Calibration TOML file")
+      ->required();
+  calibrate_cmd->add_option("-o,--output", calibrate.output,
+                            "Output file (default: the calibration file's name with .h5)");
+  calibrate_cmd
+      ->add_option("-t,--threads", calibrate.threads,
+                   "Threads (default: the CPUs this process may use)")
+      ->check(CLI::Range(1, 4096));
+  auto* calibrate_force = calibrate_cmd->add_flag(
+      "--force", calibrate.force, "Overwrite an existing output file or leftover .partial");
+  calibrate_cmd
+      ->add_flag("--resume", calibrate.resume,
+                 "Continue the interrupted calibration left in OUT.h5.partial (same inputs)")
+      ->excludes(calibrate_force);
+  calibrate_cmd->add_flag("-q,--quiet", calibrate.quiet, "No progress lines and no summary");
+
   std::string validate_path;
   std::vector<std::string> validate_set;
   auto* validate_cmd = app.add_subcommand("validate", "Check a scenario and summarise it");
@@ -132,6 +151,10 @@ int main(int argc, char** argv) {
     if (*run_cmd) {
       run.command_line = join_arguments(argc, argv);
       return run_command(run);
+    }
+    if (*calibrate_cmd) {
+      calibrate.command_line = join_arguments(argc, argv);
+      return calibrate_command(calibrate);
     }
     if (*validate_cmd) return validate_command(validate_path, validate_set);
     if (*inspect_cmd) return inspect_command(inspect_path, inspect_json);

@@ -38,11 +38,14 @@ CounterShape shape_of(const Model& model) {
 
 Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t replicate,
                        SimulationOptions options)
+    : Simulation(model, rng::Key{seed, rng::replicate_stream(replicate)}, options) {}
+
+Simulation::Simulation(const Model& model, rng::Key key, SimulationOptions options)
     : model_(model),
       scenario_(model.scenario()),
       network_(model.network()),
       options_(options),
-      key_{seed, rng::replicate_stream(replicate)},
+      key_(key),
       last_day_(model.day_count() - 1),
       recorder_(shape_of(model)),
       due_(static_cast<std::size_t>(model.day_count())),

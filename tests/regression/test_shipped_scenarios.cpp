@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <numeric>
 
+#include "support/command.hpp"
 #include "support/scratch_dir.hpp"
+#include "tumen/calibration/calibration_spec.hpp"
 #include "tumen/model.hpp"
 #include "tumen/scenario_loader.hpp"
 #include "tumen/simulation.hpp"
@@ -24,6 +26,16 @@ TEST_CASE("Every shipped scenario validates and runs", "[regression][scenarios]"
   for (const auto& file : files) {
     INFO(file.string());
     Diagnostics diagnostics;
+    // Calibration files (docs/calibration.md) live beside their scenarios: they must load.
+    if (const std::string text = testing::slurp(file);
+        text.rfind("[calibration]", 0) == 0 || text.find("\n[calibration]") != std::string::npos) {
+      const auto calibration = calibration::load_calibration(file, diagnostics);
+      std::string messages;
+      for (const auto& d : diagnostics.all()) messages += format(d) + "\n";
+      INFO(messages);
+      CHECK(calibration);
+      continue;
+    }
     auto scenario = load_scenario(file, {}, diagnostics);
     std::string messages;
     for (const auto& d : diagnostics.all()) messages += format(d) + "\n";

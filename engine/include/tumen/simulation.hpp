@@ -34,6 +34,10 @@ class Simulation {
  public:
   Simulation(const Model& model, std::uint64_t seed, std::uint64_t replicate,
              SimulationOptions options = {});
+  // With an explicit key: (seed, stream) of a stream outside the plain runs' replicate streams,
+  // such as a calibration proposal's (calibration/proposal_stream.hpp). The model consumes it
+  // exactly as it consumes a replicate stream.
+  Simulation(const Model& model, rng::Key key, SimulationOptions options = {});
   ~Simulation();
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
