@@ -222,7 +222,7 @@ class CalibrationLoader {
     if (node->is_floating_point()) value = node->as_floating_point()->get();
     if (!value || std::isnan(*value) || !valid(*value)) {
       std::ostringstream found;
-      node->visit([&](const auto& value) { found << value; });
+      node->visit([&](const auto& shown) { found << shown; });
       diag_.error(pos(*node), key + " must be " + expected + ", found " + found.str());
       return std::nullopt;
     }
