@@ -774,8 +774,11 @@ H5Writer::H5Writer(std::filesystem::path final_path, const RunDescription& run,
 
   writer.file = create_file(errors, writer.new_path);
   try {
+    Attributes provenance = provenance_of(run);
+    provenance.insert(provenance.end(), writer.options.provenance_notes.begin(),
+                      writer.options.provenance_notes.end());
     writer.layout = create_layout(errors, writer.file.id(), run, writer.options,
-                                  stored_counters(writer.options), provenance_of(run));
+                                  stored_counters(writer.options), provenance);
     // A run killed before its first replicate still leaves a readable file.
     writer.flush("the new file");
     // Only a complete structure becomes the .partial that --resume continues.
