@@ -255,6 +255,19 @@ TEST_CASE("tumen merge refuses parts that do not make one whole run", "[cli][mer
     CHECK_THAT(undone.err, Catch::Matchers::StartsWith(
                                "undone.h5: error: 1 of its replicates is not marked done (4): "
                                "finish the slice with tumen run ... --resume\n"));
+    // A .partial renamed by hand, its replicates all done but never finished: no /summary.
+    std::filesystem::copy_file(dir.path() / "part-1.h5", dir.path() / "unfinished.h5");
+    {
+      const hid_t file = H5Fopen((dir.path() / "unfinished.h5").c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+      REQUIRE(file >= 0);
+      CHECK(H5Ldelete(file, "/summary", H5P_DEFAULT) >= 0);
+      H5Fclose(file);
+    }
+    const auto unfinished = refused_merge("part-0.h5 unfinished.h5 part-2.h5", dir);
+    CHECK_THAT(unfinished.err,
+               Catch::Matchers::StartsWith(
+                   "unfinished.h5: error: it has no /summary: the run that wrote it "
+                   "never finished; finish the slice with tumen run ... --resume\n"));
   }
   {  // files that are not tumen files
     dir.write("text.h5", "not HDF5 at all\n");
