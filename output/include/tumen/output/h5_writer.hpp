@@ -40,7 +40,7 @@ struct WriterOptions {
   std::size_t summary_memory_bytes = std::size_t{2} << 20;
   // Further string attributes of /provenance (name, value) for a new file, after the standard
   // ones: `tumen merge` records its parts in `merged_from`.
-  std::vector<std::pair<std::string, std::string>> provenance_notes;
+  std::vector<std::pair<std::string, std::string>> provenance_notes = {};
 };
 
 // What resume() found in the .partial file.
