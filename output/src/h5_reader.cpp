@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "detail/file_access.hpp"
 #include "detail/h5_error.hpp"
 #include "detail/h5_handle.hpp"
 #include "tumen/output/format.hpp"
@@ -223,9 +224,9 @@ H5Reader::H5Reader(const std::filesystem::path& path) : impl_(std::make_unique<I
   if (is_hdf5 == 0) errors.fail("not an HDF5 file");
   errors.check(is_hdf5, "read the file");
 
-  const detail::PropertyList access(errors.check(H5Pcreate(H5P_FILE_ACCESS), "create file access"));
-  // As the writer: honour locks, but read on file systems that have none.
-  errors.check(H5Pset_file_locking(access.id(), true, true), "set file locking");
+  // As the writer: honour locks, but read on file systems that have none; a fixed metadata cache,
+  // so that reading a file replicate by replicate (tumen merge, inspect) stays bounded too.
+  const detail::PropertyList access = detail::file_access(errors);
   reader.file = detail::File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.id()));
   if (!reader.file.is_open()) {
     const std::string reason = detail::take_innermost_hdf5_message();
