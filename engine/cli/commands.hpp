@@ -11,6 +11,7 @@ struct RunArgs {
   std::string scenario;
   std::string output;  // empty: <scenario name>.h5
   std::optional<std::uint64_t> replicates;
+  std::string replicate_range;  // "A:B" (--replicate-range); empty: every replicate
   std::optional<std::uint64_t> seed;
   int threads = 0;  // 0: every CPU this process may use
   std::vector<std::string> set;
@@ -39,5 +40,15 @@ int run_command(const RunArgs& args);
 int calibrate_command(const CalibrateArgs& args);
 int validate_command(const std::string& scenario, const std::vector<std::string>& set);
 int inspect_command(const std::string& path, bool json);
+
+struct MergeArgs {
+  std::vector<std::string> parts;
+  std::string output;
+  bool force = false;
+  bool quiet = false;
+  std::string command_line;
+};
+
+int merge_command(const MergeArgs& args);
 
 }  // namespace tumen::cli

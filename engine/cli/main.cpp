@@ -47,6 +47,9 @@ int main(int argc, char** argv) {
       ->add_option("-r,--replicates", run.replicates,
                    "Number of replicates (default: the scenario's)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32));
+  run_cmd->add_option(
+      "--replicate-range", run.replicate_range,
+      "Run only replicates A to B-1 of the run, e.g. 0:25 (a slice for tumen merge)");
   run_cmd
       ->add_option("-t,--threads", run.threads, "Threads (default: the CPUs this process may use)")
       ->check(CLI::Range(1, 4096));
@@ -128,6 +131,14 @@ int main(int argc, char** argv) {
   inspect_cmd->add_option("file", inspect_path, "tumen HDF5 output file")->required();
   inspect_cmd->add_flag("--json", inspect_json, "Print the same as one JSON object");
 
+  MergeArgs merge;
+  auto* merge_cmd = app.add_subcommand(
+      "merge", "Join the files of --replicate-range slices into the file of the whole run");
+  merge_cmd->add_option("parts", merge.parts, "Part files, in any order")->required();
+  merge_cmd->add_option("-o,--output", merge.output, "The merged file")->required();
+  merge_cmd->add_flag("--force", merge.force, "Overwrite an existing output file or .partial");
+  merge_cmd->add_flag("-q,--quiet", merge.quiet, "No progress bar and no closing line");
+
   BenchArgs bench;
   auto* bench_cmd = app.add_subcommand(
       "bench", "Measure this machine: the benchmark rows of docs/performance.md");
@@ -158,6 +169,10 @@ int main(int argc, char** argv) {
     }
     if (*validate_cmd) return validate_command(validate_path, validate_set);
     if (*inspect_cmd) return inspect_command(inspect_path, inspect_json);
+    if (*merge_cmd) {
+      merge.command_line = join_arguments(argc, argv);
+      return merge_command(merge);
+    }
     if (*bench_cmd) return bench_command(bench);
     std::cerr << app.help();
     return kUsage;

@@ -1,5 +1,6 @@
-// tumen run: validate the scenario, check the output path, run the replicates, write HDF5; or,
-// with --resume, continue the run an interruption left in OUT.h5.partial.
+// tumen run: validate the scenario, check the output path, run the replicates (all of them, or
+// the slice --replicate-range names), write HDF5; or, with --resume, continue the run an
+// interruption left in OUT.h5.partial.
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "interrupt.hpp"
+#include "output_path.hpp"
 #include "progress.hpp"
 #include "run_summary.hpp"
 #include "tumen/cpu_budget.hpp"
@@ -55,50 +57,6 @@ std::string utc_now() {
 std::string host_name() {
   char buffer[256] = {};
   return gethostname(buffer, sizeof buffer - 1) == 0 ? buffer : "unknown";
-}
-
-fs::path partial_of(const fs::path& path) {
-  fs::path partial = path;
-  partial += output::partial_suffix;
-  return partial;
-}
-
-// Refuses, before any simulation work, an output that cannot be written at all.
-bool check_output_folder(const fs::path& path) {
-  std::error_code ec;
-  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  if (!fs::is_directory(folder, ec)) {
-    std::cerr << path.string() << ": error: the output folder '" << folder.string()
-              << "' does not exist\n";
-    return false;
-  }
-  if (access(folder.c_str(), W_OK) != 0) {
-    std::cerr << path.string() << ": error: the output folder '" << folder.string()
-              << "' is not writable\n";
-    return false;
-  }
-  if (fs::is_directory(path, ec)) {
-    std::cerr << path.string() << ": error: the output path is a directory\n";
-    return false;
-  }
-  return true;
-}
-
-// Without --resume: an existing output or a leftover .partial is kept unless --force.
-bool check_no_earlier_output(const fs::path& path, bool force) {
-  std::error_code ec;
-  if (fs::exists(path, ec) && !force) {
-    std::cerr << path.string() << ": error: the output file exists; use --force to overwrite it\n";
-    return false;
-  }
-  const fs::path partial = partial_of(path);
-  if (fs::exists(partial, ec) && !force) {
-    std::cerr << partial.string()
-              << ": error: a partial output of an earlier run exists; use --resume to continue "
-                 "it or --force to start afresh\n";
-    return false;
-  }
-  return true;
 }
 
 // An OutputError's message starts with its file; say "FILE: error: ..." as the other errors do.
@@ -245,6 +203,18 @@ int run_command(const RunArgs& args) {
     return kUsage;
   }
 
+  // The form of a slice is checked before the scenario is read; its end, against the run's size.
+  std::optional<ReplicateRange> slice;
+  if (!args.replicate_range.empty()) {
+    slice = parse_replicate_range(args.replicate_range);
+    if (!slice) {
+      std::cerr << "<command line>: error: --replicate-range expects A:B, whole numbers with "
+                   "A < B (replicates A to B-1), not '"
+                << args.replicate_range << "'\n";
+      return kUsage;
+    }
+  }
+
   Diagnostics diagnostics;
   auto scenario = load_scenario(args.scenario, LoadOptions{args.set}, diagnostics);
   diagnostics.print(std::cerr);
@@ -253,18 +223,30 @@ int run_command(const RunArgs& args) {
               << (diagnostics.error_count() == 1 ? "" : "s") << "; nothing was run\n";
     return kInvalidInput;
   }
-  const std::uint64_t replicates = args.replicates.value_or(scenario->run.replicates);
+  const std::uint64_t replicate_total = args.replicates.value_or(scenario->run.replicates);
+  const ReplicateRange range = slice.value_or(ReplicateRange{0, replicate_total});
+  if (range.end > replicate_total) {
+    std::cerr << "<command line>: error: --replicate-range " << to_string(range)
+              << " goes beyond the run's " << replicate_total << " replicates (numbered 0 to "
+              << replicate_total - 1 << ", "
+              << (args.replicates ? "from -r" : "from the scenario's run.replicates; set -r")
+              << ")\n";
+    return kUsage;
+  }
+  const std::uint64_t replicates = range.end - range.begin;
   const std::uint64_t seed = args.seed.value_or(scenario->run.seed);
   const Period period = parse_period(args.period, scenario->run.period);
   const fs::path output =
       args.output.empty() ? fs::path(scenario->name + ".h5") : fs::path(args.output);
   if (!check_output_folder(output)) return kInvalidInput;
-  if (!args.resume && !check_no_earlier_output(output, args.force)) return kInvalidInput;
+  if (!args.resume && !check_no_earlier_output(output, args.force, true)) return kInvalidInput;
   const int threads = args.threads > 0 ? args.threads : available_cpus();
 
   const Model model(std::move(*scenario), period);
-  if (!check_resources(model, args, replicates, threads, writer_options)) return kInvalidInput;
-  RunDescription run = describe(model, seed, replicates, 0, replicates);
+  if (!check_resources(model, args, replicates, threads, writer_options)) {
+    return kInvalidInput;
+  }
+  RunDescription run = describe(model, seed, replicate_total, range.begin, range.end);
   run.command_line = args.command_line;
   run.host = host_name();
   run.created_utc = utc_now();
@@ -309,8 +291,8 @@ int run_command(const RunArgs& args) {
     progress.update(done);
     EnsembleOptions options;
     options.seed = seed;
-    options.replicate_begin = 0;
-    options.replicate_end = replicates;
+    options.replicate_begin = range.begin;
+    options.replicate_end = range.end;
     options.threads = threads;
     options.skip = [&](std::uint64_t replicate) { return writer->has_replicate(replicate); };
     options.on_replicate_done = [&](std::uint64_t) { progress.update(++done); };

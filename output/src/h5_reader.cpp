@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "detail/file_access.hpp"
 #include "detail/h5_error.hpp"
 #include "detail/h5_handle.hpp"
 #include "tumen/output/format.hpp"
@@ -141,8 +142,29 @@ struct H5Reader::Impl {
     return static_cast<Wide>(value);
   }
 
+  // Selects [first, first + count) along the first axis of `space`, whose extent is `dims`.
+  void select_block(hid_t space, const std::vector<hsize_t>& dims, std::size_t first,
+                    std::size_t count, const std::string& path_in_file) const {
+    if (dims.empty() || first > dims[0] || count > dims[0] - first) {
+      errors.fail((count == 1 ? "replicate index " + std::to_string(first) + " is"
+                              : "replicate indices " + std::to_string(first) + " to " +
+                                    std::to_string(first + count - 1) + " are") +
+                  " beyond " + path_in_file + "'s first axis");
+    }
+    std::vector<hsize_t> start(dims.size(), 0);
+    std::vector<hsize_t> size = dims;
+    start[0] = first;
+    size[0] = count;
+    errors.check(
+        H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, size.data(), nullptr),
+        "select replicates of " + path_in_file);
+  }
+
+  // A whole integer dataset (block == nullptr), or a block of replicates of it: {first, count}.
+  // With `drop_replicate_axis` the shape leaves the (length 1) replicate axis out.
   [[nodiscard]] Int64Array read_int64(const std::string& path_in_file,
-                                      const std::size_t* replicate_index) const {
+                                      const std::pair<std::size_t, std::size_t>* block,
+                                      bool drop_replicate_axis) const {
     const detail::Dataset dataset = open_dataset(path_in_file);
     const detail::Datatype type(
         errors.check(H5Dget_type(dataset.id()), "read the type of " + path_in_file));
@@ -158,22 +180,14 @@ struct H5Reader::Impl {
                  "read the shape of " + path_in_file);
 
     Int64Array array;
-    if (replicate_index != nullptr) {
-      if (dims.empty() || *replicate_index >= dims[0]) {
-        errors.fail("replicate index " + std::to_string(*replicate_index) + " is beyond " +
-                    path_in_file + "'s first axis");
-      }
-      std::vector<hsize_t> start(dims.size(), 0);
-      start[0] = *replicate_index;
-      dims[0] = 1;
-      errors.check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr,
-                                       dims.data(), nullptr),
-                   "select a replicate of " + path_in_file);
+    if (block != nullptr) {
+      select_block(file_space.id(), dims, block->first, block->second, path_in_file);
+      dims[0] = block->second;
     }
-    // The memory space has the selection's shape (with the replicate axis of length 1), so that
-    // HDF5 copies whole rows rather than element by element.
+    // The memory space has the selection's shape (with the replicate axis of the block's
+    // length), so that HDF5 copies whole rows rather than element by element.
     const std::vector<hsize_t> memory_dims = dims;
-    if (replicate_index != nullptr) dims.erase(dims.begin());
+    if (drop_replicate_axis) dims.erase(dims.begin());
     std::size_t count = 1;
     for (const hsize_t size : dims) {
       array.shape.push_back(static_cast<std::size_t>(size));
@@ -210,9 +224,9 @@ H5Reader::H5Reader(const std::filesystem::path& path) : impl_(std::make_unique<I
   if (is_hdf5 == 0) errors.fail("not an HDF5 file");
   errors.check(is_hdf5, "read the file");
 
-  const detail::PropertyList access(errors.check(H5Pcreate(H5P_FILE_ACCESS), "create file access"));
-  // As the writer: honour locks, but read on file systems that have none.
-  errors.check(H5Pset_file_locking(access.id(), true, true), "set file locking");
+  // As the writer: honour locks, but read on file systems that have none; a fixed metadata cache,
+  // so that reading a file replicate by replicate (tumen merge, inspect) stays bounded too.
+  const detail::PropertyList access = detail::file_access(errors);
   reader.file = detail::File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.id()));
   if (!reader.file.is_open()) {
     const std::string reason = detail::take_innermost_hdf5_message();
@@ -374,13 +388,21 @@ std::vector<std::string> H5Reader::strings(std::string_view dataset_path) const 
 
 Int64Array H5Reader::int64_dataset(std::string_view dataset_path) const {
   detail::silence_hdf5_error_printing();
-  return impl_->read_int64(std::string(dataset_path), nullptr);
+  return impl_->read_int64(std::string(dataset_path), nullptr, false);
 }
 
 Int64Array H5Reader::int64_replicate(std::string_view dataset_path,
                                      std::size_t replicate_index) const {
   detail::silence_hdf5_error_printing();
-  return impl_->read_int64(std::string(dataset_path), &replicate_index);
+  const std::pair<std::size_t, std::size_t> block{replicate_index, 1};
+  return impl_->read_int64(std::string(dataset_path), &block, true);
+}
+
+Int64Array H5Reader::int64_replicates(std::string_view dataset_path, std::size_t first,
+                                      std::size_t count) const {
+  detail::silence_hdf5_error_printing();
+  const std::pair<std::size_t, std::size_t> block{first, count};
+  return impl_->read_int64(std::string(dataset_path), &block, false);
 }
 
 std::vector<double> H5Reader::float64_dataset(std::string_view dataset_path) const {
@@ -400,6 +422,57 @@ std::vector<double> H5Reader::float64_dataset(std::string_view dataset_path) con
       H5Dread(dataset.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
       "read " + path_in_file);
   return values;
+}
+
+std::vector<double> H5Reader::float64_replicates(std::string_view dataset_path, std::size_t first,
+                                                 std::size_t count) const {
+  detail::silence_hdf5_error_printing();
+  const Impl& reader = *impl_;
+  const ErrorContext& errors = reader.errors;
+  const std::string path_in_file(dataset_path);
+  const detail::Dataset dataset = reader.open_dataset(path_in_file);
+  const detail::Datatype type(errors.check(H5Dget_type(dataset.id()), "read " + path_in_file));
+  if (reader.type_class(type.id(), path_in_file) != H5T_FLOAT) {
+    errors.fail(path_in_file + " is not a floating-point dataset");
+  }
+  const detail::Dataspace file_space(
+      errors.check(H5Dget_space(dataset.id()), "read " + path_in_file));
+  const int rank = errors.check(H5Sget_simple_extent_ndims(file_space.id()),
+                                "read the shape of " + path_in_file);
+  if (rank != 1) errors.fail(path_in_file + " is not a 1-D dataset");
+  std::vector<hsize_t> dims(1);
+  errors.check(H5Sget_simple_extent_dims(file_space.id(), dims.data(), nullptr),
+               "read the shape of " + path_in_file);
+  reader.select_block(file_space.id(), dims, first, count, path_in_file);
+  std::vector<double> values(count);
+  if (count == 0) return values;
+  const std::vector<hsize_t> memory_dims{count};
+  const detail::Dataspace memory_space(errors.check(
+      H5Screate_simple(1, memory_dims.data(), nullptr), "create a dataspace for " + path_in_file));
+  errors.check(H5Dread(dataset.id(), H5T_NATIVE_DOUBLE, memory_space.id(), file_space.id(),
+                       H5P_DEFAULT, values.data()),
+               "read " + path_in_file);
+  return values;
+}
+
+int H5Reader::gzip_level(std::string_view dataset_path) const {
+  detail::silence_hdf5_error_printing();
+  const Impl& reader = *impl_;
+  const ErrorContext& errors = reader.errors;
+  const std::string path_in_file(dataset_path);
+  const detail::Dataset dataset = reader.open_dataset(path_in_file);
+  const detail::PropertyList properties(errors.check(
+      H5Dget_create_plist(dataset.id()), "read the storage properties of " + path_in_file));
+  unsigned flags = 0;
+  std::size_t value_count = 1;
+  unsigned level = 0;
+  // H5Pget_filter_by_id2 fails when the filter is absent: that is level 0, not an error.
+  if (H5Pget_filter_by_id2(properties.id(), H5Z_FILTER_DEFLATE, &flags, &value_count, &level, 0,
+                           nullptr, nullptr) < 0) {
+    (void)detail::take_innermost_hdf5_message();
+    return 0;
+  }
+  return value_count >= 1 ? static_cast<int>(level) : 0;
 }
 
 std::vector<std::uint8_t> H5Reader::replicate_done() const {

@@ -25,6 +25,7 @@
 #include "detail/chunk_shape.hpp"
 #include "detail/coordinates.hpp"
 #include "detail/counter_layout.hpp"
+#include "detail/file_access.hpp"
 #include "detail/h5_create.hpp"
 #include "detail/h5_error.hpp"
 #include "detail/h5_handle.hpp"
@@ -255,8 +256,6 @@ bool read_replicate_slab(const ErrorContext& errors, const detail::Dataset& data
   return read;
 }
 
-constexpr std::size_t kMetadataCacheBytes = std::size_t{256} << 10;
-
 // Whether another process holds HDF5's lock (flock) on an existing file: replacing the file
 // under it would silently drop everything it writes from then on.
 bool locked_by_another_process(const std::filesystem::path& path) {
@@ -267,32 +266,8 @@ bool locked_by_another_process(const std::filesystem::path& path) {
   return locked;
 }
 
-detail::PropertyList locking_file_access(const ErrorContext& errors) {
-  detail::PropertyList access(errors.check(H5Pcreate(H5P_FILE_ACCESS), "create file access"));
-  // A small metadata cache of fixed size. The chunk index is a B-tree with a node for every few
-  // dozen replicates of each dataset, and HDF5 holds each node in memory at several times the
-  // size the cache counts (room for 33 dimensions per key): with the default 2 MiB, memory grew
-  // by about 5 KB per replicate, up to some 13 MB. Writing appends along the index's right edge
-  // and reading walks it in order, so a small cache costs no measurable time.
-  H5AC_cache_config_t cache{};
-  cache.version = H5AC__CURR_CACHE_CONFIG_VERSION;
-  errors.check(H5Pget_mdc_config(access.id(), &cache), "read the metadata cache settings");
-  cache.set_initial_size = true;
-  cache.initial_size = kMetadataCacheBytes;
-  cache.min_size = kMetadataCacheBytes;
-  cache.max_size = kMetadataCacheBytes;
-  cache.incr_mode = H5C_incr__off;
-  cache.flash_incr_mode = H5C_flash_incr__off;
-  cache.decr_mode = H5C_decr__off;
-  errors.check(H5Pset_mdc_config(access.id(), &cache), "set the metadata cache size");
-  // Lock the file against a second writer, but carry on where the file system has no locks
-  // (common on cluster file systems), instead of failing every run there.
-  errors.check(H5Pset_file_locking(access.id(), true, true), "set file locking");
-  return access;
-}
-
 detail::File create_file(const ErrorContext& errors, const std::filesystem::path& path) {
-  const detail::PropertyList access = locking_file_access(errors);
+  const detail::PropertyList access = detail::file_access(errors);
   // Default creation properties and library version bounds: files with H5F_LIBVER_LATEST or SWMR
   // cannot be reopened after a kill with HDF5 1.10 (DESIGN.md, Storage rules).
   return detail::File(errors.check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.id()),
@@ -564,7 +539,7 @@ void H5Writer::Impl::open_for_resume() {
     refuse_resume(reason + (in_use ? "" : "; start afresh with --force"));
   }
 
-  const detail::PropertyList access = locking_file_access(errors);
+  const detail::PropertyList access = detail::file_access(errors);
   file = detail::File(H5Fopen(partial_path.c_str(), H5F_ACC_RDWR, access.id()));
   if (!file.is_open()) {
     const std::string reason = detail::take_innermost_hdf5_message();
@@ -785,8 +760,11 @@ H5Writer::H5Writer(std::filesystem::path final_path, const RunDescription& run,
 
   writer.file = create_file(errors, writer.new_path);
   try {
+    Attributes provenance = provenance_of(run);
+    provenance.insert(provenance.end(), writer.options.provenance_notes.begin(),
+                      writer.options.provenance_notes.end());
     writer.layout = create_layout(errors, writer.file.id(), run, writer.options,
-                                  stored_counters(writer.options), provenance_of(run));
+                                  stored_counters(writer.options), provenance);
     // A run killed before its first replicate still leaves a readable file.
     writer.flush("the new file");
     // Only a complete structure becomes the .partial that --resume continues.

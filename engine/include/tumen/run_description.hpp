@@ -3,7 +3,9 @@
 // of the output and everything needed to reproduce it. The output library turns this into the
 // root attributes, the coordinates, /scenario and /provenance; it never needs to know a rule.
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -12,6 +14,20 @@ namespace tumen {
 enum class Period : std::uint8_t { day, month, year };
 
 [[nodiscard]] const char* to_string(Period period);
+
+// Replicates [begin, end) of a run: a slice run by one process (`--replicate-range A:B`).
+struct ReplicateRange {
+  std::uint64_t begin = 0;
+  std::uint64_t end = 0;
+};
+
+// "A:B" as written in `--replicate-range` and the root attribute `replicate_range`: two decimal
+// numbers with A < B, nothing else (no sign, no spaces). nullopt for anything else, so that a
+// typo is never read as some other range.
+[[nodiscard]] std::optional<ReplicateRange> parse_replicate_range(std::string_view text);
+
+// The "A:B" form of a range.
+[[nodiscard]] std::string to_string(ReplicateRange range);
 
 struct ScenarioFile {
   std::string path;  // as the user named it, relative to the scenario's folder where possible

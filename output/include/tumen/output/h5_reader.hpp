@@ -73,8 +73,21 @@ class H5Reader {
   [[nodiscard]] Int64Array int64_replicate(std::string_view dataset_path,
                                            std::size_t replicate_index) const;
 
+  // Replicates [first, first + count) of a per-replicate dataset, by index along the first axis;
+  // the shape keeps the replicate axis (of length `count`). Throws when the block does not lie
+  // within the dataset.
+  [[nodiscard]] Int64Array int64_replicates(std::string_view dataset_path, std::size_t first,
+                                            std::size_t count) const;
+
   // A whole floating-point dataset (/provenance/replicate_wall_seconds).
   [[nodiscard]] std::vector<double> float64_dataset(std::string_view dataset_path) const;
+
+  // Elements [first, first + count) of a 1-D floating-point dataset.
+  [[nodiscard]] std::vector<double> float64_replicates(std::string_view dataset_path,
+                                                       std::size_t first, std::size_t count) const;
+
+  // The gzip (deflate) level a dataset is stored with; 0 when it has no deflate filter.
+  [[nodiscard]] int gzip_level(std::string_view dataset_path) const;
 
   // /replicate_done: 1 for each replicate index that is completely written.
   [[nodiscard]] std::vector<std::uint8_t> replicate_done() const;

@@ -1,0 +1,106 @@
+// tumen merge: check that the part files of a sliced run fit together, then stream them into the
+// file of the whole run (docs/hpc.md, "Merging").
+#include <unistd.h>
+
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "output_path.hpp"
+#include "progress.hpp"
+#include "tumen/output/merge.hpp"
+#include "tumen/output/output_error.hpp"
+
+namespace tumen::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+std::string host_name() {
+  char buffer[256] = {};
+  return gethostname(buffer, sizeof buffer - 1) == 0 ? buffer : "unknown";
+}
+
+// Writing over a part would destroy an input before it is read: refused even with --force.
+bool check_output_is_no_part(const fs::path& output, const std::vector<fs::path>& parts) {
+  std::error_code ec;
+  for (const fs::path& part : parts) {
+    const bool same = fs::exists(output, ec) && fs::exists(part, ec)
+                          ? fs::equivalent(output, part, ec)
+                          : fs::weakly_canonical(output, ec) == fs::weakly_canonical(part, ec);
+    if (same || fs::weakly_canonical(partial_of(output), ec) == fs::weakly_canonical(part, ec)) {
+      std::cerr << output.string() << ": error: the output would overwrite the part "
+                << part.string() << "; choose another -o\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+void print_refusal(const output::MergeRefused& refused) {
+  for (const output::MergeProblem& problem : refused.problems()) {
+    std::cerr << problem.file.string() << ": error: " << problem.message << '\n';
+  }
+  const std::size_t count = refused.problems().size();
+  std::cerr << "tumen: " << count << " problem" << (count == 1 ? "" : "s")
+            << "; nothing was merged\n";
+}
+
+}  // namespace
+
+int merge_command(const MergeArgs& args) {
+  const fs::path output(args.output);
+  const std::vector<fs::path> parts(args.parts.begin(), args.parts.end());
+  if (!check_output_folder(output)) return kInvalidInput;
+  if (!check_output_is_no_part(output, parts)) return kInvalidInput;
+  if (!check_no_earlier_output(output, args.force, false)) return kInvalidInput;
+
+  output::MergePlan plan;
+  try {
+    plan = output::plan_merge(parts);
+  } catch (const output::MergeRefused& refused) {
+    print_refusal(refused);
+    return kInvalidInput;
+  }
+  plan.run.command_line = args.command_line;
+  plan.run.host = host_name();
+  plan.run.created_utc = utc_now();
+  plan.run.git_commit = TUMEN_GIT_COMMIT;
+  plan.run.compiler = "g++ " __VERSION__;
+
+  const std::uint64_t replicates = plan.run.replicate_total;
+  try {
+    ProgressBar progress(replicates, !args.quiet);
+    output::write_merge(plan, output, output::open_part,
+                        [&](std::uint64_t written) { progress.update(written); });
+    progress.finish();
+  } catch (const output::MergeRefused& refused) {
+    print_refusal(refused);
+    return kInvalidInput;
+  } catch (const output::OutputError& e) {
+    std::cerr << "tumen: error: " << e.what() << '\n';
+    return kFailure;
+  }
+  if (!args.quiet) {
+    std::cout << "merged " << plan.parts.size() << " part" << (plan.parts.size() == 1 ? "" : "s")
+              << " (replicates 0:" << replicates << " of " << plan.run.scenario_name << ", seed "
+              << plan.run.seed << ") into " << output.string() << '\n';
+  }
+  return kSuccess;
+}
+
+}  // namespace tumen::cli
