@@ -407,6 +407,7 @@ Layout create_layout(const ErrorContext& errors, hid_t file, const RunDescriptio
     Counter counter{counter_layout,
                     std::string("/") + counter_layout->name,
                     detail::counter_shape(*counter_layout, run),
+                    {},
                     {}};
     const detail::PropertyList properties =
         per_replicate_properties(errors, counter.path, counter.dims, sizeof(std::int64_t),
@@ -593,6 +594,7 @@ void H5Writer::Impl::open_layout() {
     Counter counter{counter_layout,
                     std::string("/") + counter_layout->name,
                     detail::counter_shape(*counter_layout, run),
+                    {},
                     {}};
     counter.dataset = open(counter.path, counter.dims);
     counter.pipeline = detail::read_chunk_pipeline(counter.dataset.id());
