@@ -1,13 +1,13 @@
 #include "tumen/ensemble.hpp"
 
 #include <tbb/global_control.h>
-#include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 #include <chrono>
 #include <mutex>
 #include <vector>
 
+#include "parallel_for.hpp"
 #include "tumen/simulation.hpp"
 
 namespace tumen {
@@ -45,7 +45,7 @@ EnsembleReport run_ensemble(const Model& model, const EnsembleOptions& options, 
   tbb::task_arena arena(threads);
   arena.execute([&] {
     if (todo.size() >= static_cast<std::size_t>(threads) || threads == 1) {
-      tbb::parallel_for(std::size_t{0}, todo.size(), [&](std::size_t i) {
+      detail::parallel_for(std::size_t{0}, todo.size(), [&](std::size_t i) {
         if (options.stop && options.stop->load(std::memory_order_relaxed)) {
           interrupted = true;
           return;

@@ -1,11 +1,11 @@
 #include "tumen/simulation.hpp"
 
 #include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <functional>
 
+#include "parallel_for.hpp"
 #include "tumen/rules/arrival.hpp"
 #include "tumen/rules/crossing.hpp"
 #include "tumen/rules/departure.hpp"
@@ -147,7 +147,7 @@ void Simulation::create_population() {
     }
   };
   if (options_.agent_parallel) {
-    tbb::parallel_for(std::size_t{0}, blocks, create);
+    detail::parallel_for(std::size_t{0}, blocks, create);
   } else {
     for (std::size_t b = 0; b < blocks; ++b) create(b);
   }
@@ -528,14 +528,14 @@ void Simulation::for_blocks(std::span<const AgentId> agents, Fn&& fn) {
     block->tally = block->scratch->tally();
     blocks_.push_back(std::move(block));
   }
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count, 1),
-                    [&](const tbb::blocked_range<std::size_t>& range) {
-                      for (std::size_t b = range.begin(); b != range.end(); ++b) {
-                        const std::size_t first = b * size;
-                        fn(agents.subspan(first, std::min(size, agents.size() - first)),
-                           *blocks_[b]);
-                      }
-                    });
+  detail::parallel_for(tbb::blocked_range<std::size_t>(0, count, 1),
+                       [&](const tbb::blocked_range<std::size_t>& range) {
+                         for (std::size_t b = range.begin(); b != range.end(); ++b) {
+                           const std::size_t first = b * size;
+                           fn(agents.subspan(first, std::min(size, agents.size() - first)),
+                              *blocks_[b]);
+                         }
+                       });
   for (std::size_t b = 0; b < count; ++b) {
     blocks_[b]->scratch->drain_into(tally_, shape);
     merge(*blocks_[b]);

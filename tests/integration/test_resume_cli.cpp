@@ -36,7 +36,9 @@ std::string corridor() {
 // A .partial as an interrupted run leaves it: the finished file of the same inputs, renamed
 // (resume removes its /summary and end time, and finds every replicate done).
 void make_partial_from(const ScratchDir& dir, const std::string& run) {
-  REQUIRE(tumen_cli(run + " -o made.h5 -q", dir).exit_code == 0);
+  const auto made = tumen_cli(run + " -o made.h5 -q", dir);
+  INFO(made.err);
+  REQUIRE(made.exit_code == 0);
   std::filesystem::rename(dir.path() / "made.h5", dir.path() / "out.h5.partial");
 }
 
@@ -150,10 +152,13 @@ TEST_CASE("A leftover .partial is kept unless --resume or --force", "[cli][resum
   CHECK(tumen_cli(two_place() + "-o out.h5 -r 2 -q --force", dir).exit_code == 0);
 }
 
-TEST_CASE("--resume runs again a replicate that fails its checksum", "[cli][resume]") {
+// [parallel]: the tsan preset runs this case, three two-thread runs of which one resumes.
+TEST_CASE("--resume runs again a replicate that fails its checksum", "[cli][resume][parallel]") {
   ScratchDir dir("cli-resume-torn");
   const std::string run = corridor() + "-r 4 -t 2";
-  REQUIRE(tumen_cli(run + " -o reference.h5 -q", dir).exit_code == 0);
+  const auto reference = tumen_cli(run + " -o reference.h5 -q", dir);
+  INFO(reference.err);
+  REQUIRE(reference.exit_code == 0);
   make_partial_from(dir, run);
   REQUIRE(testing::damage_chunk(dir.path() / "out.h5.partial", "/events", 2));
   const auto r = tumen_cli(run + " -o out.h5 -q --resume", dir);
