@@ -82,9 +82,8 @@ std::size_t point_count(const ErrorContext& errors, hid_t space, const std::stri
 void check_read_size(const ErrorContext& errors, std::size_t count, std::size_t element_bytes,
                      const std::string& what) {
   if (element_bytes != 0 && count > max_read_bytes / element_bytes) {
-    errors.fail(what + " is too large to read: " + std::to_string(count) + " values of " +
-                std::to_string(element_bytes) + " bytes, more than the " +
-                std::to_string(max_read_bytes >> 20) + " MiB allowed");
+    errors.fail(what + " is too large to read: more than the " +
+                std::to_string(max_read_bytes >> 20) + " MiB allowed in memory");
   }
 }
 

@@ -244,7 +244,7 @@ std::string IsolatedResult::describe(const IsolationLimits& limits) const {
         const char* name = ::strsignal(signal);
         return "signal " + std::to_string(signal) + (name ? std::string(", ") + name : "");
       }
-      return "it ended with exit status " + std::to_string(exit_status) + " and no result";
+      return "exit status " + std::to_string(exit_status) + " without a result";
     case IsolatedEnd::timed_out: {
       const auto milliseconds = limits.timeout.count();
       return "timed out after " + (milliseconds % 1000 == 0

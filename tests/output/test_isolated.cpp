@@ -120,10 +120,8 @@ TEST_CASE("A child that hangs is killed at the timeout", "[output][isolated]") {
     const auto start = std::chrono::steady_clock::now();
     const IsolatedResult result = run_isolated(
         [busy](std::ostream&, std::ostream&) {
-          if (busy) {
-            for (volatile unsigned long spin = 0;; spin = spin + 1) {
-            }
-          }
+          volatile unsigned long spins = 0;
+          while (busy) spins = spins + 1;
           std::this_thread::sleep_for(1h);
           return 0;
         },
