@@ -16,14 +16,13 @@
 #include "tumen/csv_table.hpp"
 #include "tumen/limits.hpp"
 #include "tumen/network.hpp"
+#include "tumen/set_override.hpp"
 
 namespace tumen {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr const char* kCommandLine = "<command line>";
 
 std::string mebibytes(std::uintmax_t bytes) {
   char text[32];
@@ -63,16 +62,6 @@ std::optional<std::string> read_file(const fs::path& path, std::uintmax_t max_by
     return std::nullopt;
   }
   return text;
-}
-
-std::optional<double> parse_number(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  if (text.front() == '+') text.remove_prefix(1);
-  double value = 0.0;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc{} || ptr != end || !std::isfinite(value)) return std::nullopt;
-  return value;
 }
 
 std::string hex(const unsigned char* bytes, std::size_t n) {
@@ -597,7 +586,7 @@ class Loader {
 
   std::optional<double> csv_number(const CsvTable& table, const CsvField& f,
                                    const std::string& column) {
-    auto v = parse_number(f.text);
+    auto v = parse_finite_number(f.text);
     if (!v) {
       diag_.error({table.path(), f.line, f.column},
                   "column '" + column + "' expects a number, found '" + f.text + "'");
@@ -1092,53 +1081,24 @@ class Loader {
 
   void apply_overrides() {
     for (const auto& text : options_.set_overrides) {
-      const SourcePosition where{kCommandLine, 0, 0};
-      const auto eq = text.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        diag_.error(where, "--set expects KEY=VALUE, found '" + text + "'");
+      const auto override_value = parse_set_override(text, diag_);
+      if (!override_value) continue;
+      if (override_value->target == SetTarget::seed) {
+        scenario_.run.seed = override_value->whole;
         continue;
       }
-      const std::string key = text.substr(0, eq);
-      const std::string raw = text.substr(eq + 1);
-      if (key == "run.seed" || key == "run.replicates") {
-        // Parsed as an integer, not a double: seeds use all 64 bits.
-        std::uint64_t v = 0;
-        const auto* end = raw.data() + raw.size();
-        const auto [ptr, ec] = std::from_chars(raw.data(), end, v);
-        if (raw.empty() || ec != std::errc{} || ptr != end || (key == "run.replicates" && v == 0)) {
-          diag_.error(where, "--set " + key + " expects a whole number" +
-                                 (key == "run.replicates" ? " >= 1" : "") + ", found '" + raw +
-                                 "'");
-          continue;
-        }
-        (key == "run.seed" ? scenario_.run.seed : scenario_.run.replicates) = v;
+      if (override_value->target == SetTarget::replicates) {
+        scenario_.run.replicates = override_value->whole;
         continue;
       }
-      const auto param = find_param(key);
-      if (!param) {
-        std::vector<std::string> names = {"run.seed", "run.replicates"};
-        for (const auto& p : kParams) names.emplace_back(p.name);
-        std::string message = "--set: unknown parameter '" + key + "'";
-        if (auto hint = closest_match(key, names); !hint.empty())
-          message += "; did you mean '" + hint + "'?";
-        diag_.error(where, message);
-        continue;
-      }
-      std::optional<double> v = raw == "true" ? 1.0 : raw == "false" ? 0.0 : parse_number(raw);
-      if (!v) {
-        diag_.error(where, "--set " + key + " expects a number, found '" + raw + "'");
-        continue;
-      }
-      if (auto expected = check_domain(*param, *v); !expected.empty()) {
-        diag_.error(where, "--set " + key + " must be " + expected + ", found '" + raw + "'");
-        continue;
-      }
-      scenario_.values[static_cast<std::size_t>(*param)] = *v;
+      const Param param = override_value->param;
+      const double v = override_value->value;
+      scenario_.values[static_cast<std::size_t>(param)] = v;
       // A --set of a place or route parameter sets it everywhere, over the CSV columns.
-      if (spec(*param).scope == ParamScope::place) {
-        for (auto& p : scenario_.places) p.base[static_cast<std::size_t>(*param)] = *v;
-      } else if (spec(*param).scope == ParamScope::route) {
-        for (auto& r : scenario_.routes) r.base[static_cast<std::size_t>(*param)] = *v;
+      if (spec(param).scope == ParamScope::place) {
+        for (auto& p : scenario_.places) p.base[static_cast<std::size_t>(param)] = v;
+      } else if (spec(param).scope == ParamScope::route) {
+        for (auto& r : scenario_.routes) r.base[static_cast<std::size_t>(param)] = v;
       }
     }
   }

@@ -78,6 +78,32 @@ std::size_t point_count(const ErrorContext& errors, hid_t space, const std::stri
       errors.check(H5Sget_simple_extent_npoints(space), "read the size of " + what));
 }
 
+// Refuses a read of `count` elements of `element_bytes` each that would take more than
+// max_read_bytes, before anything is allocated for it.
+void check_read_size(const ErrorContext& errors, std::size_t count, std::size_t element_bytes,
+                     const std::string& what) {
+  if (element_bytes != 0 && count > max_read_bytes / element_bytes) {
+    errors.fail(what + " is too large to read: more than the " +
+                std::to_string(max_read_bytes >> 20) + " MiB allowed in memory");
+  }
+}
+
+// The number of elements in a block of `dims`, refused when it exceeds max_read_bytes (and so
+// before the product can overflow).
+std::size_t element_count(const ErrorContext& errors, const std::vector<hsize_t>& dims,
+                          std::size_t element_bytes, const std::string& what) {
+  for (const hsize_t size : dims) {
+    if (size == 0) return 0;
+  }
+  std::size_t count = 1;
+  for (const hsize_t size : dims) {
+    check_read_size(errors, static_cast<std::size_t>(size), element_bytes, what);
+    check_read_size(errors, count, static_cast<std::size_t>(size) * element_bytes, what);
+    count *= static_cast<std::size_t>(size);
+  }
+  return count;
+}
+
 }  // namespace
 
 struct H5Reader::Impl {
@@ -188,11 +214,8 @@ struct H5Reader::Impl {
     // length), so that HDF5 copies whole rows rather than element by element.
     const std::vector<hsize_t> memory_dims = dims;
     if (drop_replicate_axis) dims.erase(dims.begin());
-    std::size_t count = 1;
-    for (const hsize_t size : dims) {
-      array.shape.push_back(static_cast<std::size_t>(size));
-      count *= static_cast<std::size_t>(size);
-    }
+    const std::size_t count = element_count(errors, dims, sizeof(std::int64_t), path_in_file);
+    for (const hsize_t size : dims) array.shape.push_back(static_cast<std::size_t>(size));
     array.values.resize(count);
     if (count == 0) return array;
 
@@ -315,7 +338,10 @@ std::string H5Reader::string_attribute(std::string_view object_path, std::string
     buffer.mark_filled();
     return buffer.text(0);
   }
-  std::string stored(H5Tget_size(type.id()), '\0');
+  const std::size_t size = H5Tget_size(type.id());
+  if (size == 0) errors.fail_hdf5("read the string size of " + what);
+  check_read_size(errors, 1, size, what);
+  std::string stored(size, '\0');
   errors.check(H5Aread(attribute.id(), memory_type.id(), stored.data()), "read " + what);
   return trim_fixed_length(stored, H5Tget_strpad(type.id()));
 }
@@ -360,7 +386,7 @@ std::vector<std::string> H5Reader::strings(std::string_view dataset_path) const 
   const std::size_t count = point_count(errors, space.id(), path_in_file);
   std::vector<std::string> values;
   if (count == 0) return values;
-  values.reserve(count);
+  check_read_size(errors, count, sizeof(char*), path_in_file);
   const detail::Datatype memory_type(
       errors.check(H5Tget_native_type(type.id(), H5T_DIR_DEFAULT), "read " + path_in_file));
 
@@ -370,15 +396,19 @@ std::vector<std::string> H5Reader::strings(std::string_view dataset_path) const 
         H5Dread(dataset.id(), memory_type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
         "read " + path_in_file);
     buffer.mark_filled();
+    values.reserve(count);
     for (std::size_t index = 0; index < count; ++index) values.push_back(buffer.text(index));
     return values;
   }
   const std::size_t size = H5Tget_size(type.id());
+  if (size == 0) errors.fail_hdf5("read the string size of " + path_in_file);
+  check_read_size(errors, count, size, path_in_file);
   std::string stored(size * count, '\0');
   errors.check(
       H5Dread(dataset.id(), memory_type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, stored.data()),
       "read " + path_in_file);
   const H5T_str_t padding = H5Tget_strpad(type.id());
+  values.reserve(count);
   for (std::size_t index = 0; index < count; ++index) {
     values.push_back(
         trim_fixed_length(std::string_view(stored).substr(index * size, size), padding));
@@ -416,7 +446,9 @@ std::vector<double> H5Reader::float64_dataset(std::string_view dataset_path) con
     errors.fail(path_in_file + " is not a floating-point dataset");
   }
   const detail::Dataspace space(errors.check(H5Dget_space(dataset.id()), "read " + path_in_file));
-  std::vector<double> values(point_count(errors, space.id(), path_in_file));
+  const std::size_t count = point_count(errors, space.id(), path_in_file);
+  check_read_size(errors, count, sizeof(double), path_in_file);
+  std::vector<double> values(count);
   if (values.empty()) return values;
   errors.check(
       H5Dread(dataset.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),

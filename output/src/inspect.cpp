@@ -56,15 +56,24 @@ struct Overview {
   std::vector<Total> arrival_totals;
 };
 
-// Totals from /summary/NAME_mean and NAME_quantile (rows 5%, 50%, 95%).
+[[noreturn]] void damaged(const H5Reader& reader, const std::string& problem) {
+  throw OutputError(reader.path().string() + ": " + problem);
+}
+
+// Totals from /summary/NAME_mean and NAME_quantile (rows 5%, 50%, 95%), one per label.
 std::vector<Total> summary_totals(const H5Reader& reader, const std::string& name,
                                   const std::vector<std::string>& labels) {
   const std::vector<double> mean = reader.float64_dataset("/summary/" + name + "_mean");
   const std::vector<double> quantile = reader.float64_dataset("/summary/" + name + "_quantile");
+  if (mean.size() < labels.size() || quantile.size() < 3 * labels.size()) {
+    damaged(reader, "/summary/" + name + "_mean and _quantile hold " + std::to_string(mean.size()) +
+                        " and " + std::to_string(quantile.size()) + " values, too few for " +
+                        std::to_string(labels.size()) + " labels");
+  }
   std::vector<Total> totals;
-  for (std::size_t index = 0; index < labels.size() && index < mean.size(); ++index) {
+  for (std::size_t index = 0; index < labels.size(); ++index) {
     totals.push_back(
-        {labels[index], mean[index], quantile.at(index), quantile.at(2 * labels.size() + index)});
+        {labels[index], mean[index], quantile[index], quantile[2 * labels.size() + index]});
   }
   return totals;
 }
@@ -76,11 +85,20 @@ std::vector<Total> replicate_totals(const H5Reader& reader, const std::string& d
   std::vector<std::vector<double>> samples(labels.size());  // [label][completed replicate]
   for (const std::size_t index : completed) {
     const Int64Array counts = reader.int64_replicate(dataset, index);  // [time, X, sex]
+    if (counts.shape.size() != 3 || counts.shape[1] != labels.size()) {
+      std::string shape;
+      for (const std::size_t size : counts.shape)
+        shape += (shape.empty() ? "" : ", ") + std::to_string(size);
+      damaged(reader, dataset + " has replicates of shape [" + shape + "], not [time, " +
+                          std::to_string(labels.size()) + ", sex]");
+    }
     for (std::size_t label = 0; label < labels.size(); ++label) {
       std::int64_t total = 0;
-      for (std::size_t period = 0; period < counts.shape.at(0); ++period) {
-        for (std::size_t sex = 0; sex < counts.shape.at(2); ++sex) {
-          total += counts.at({period, label, sex});
+      for (std::size_t period = 0; period < counts.shape[0]; ++period) {
+        for (std::size_t sex = 0; sex < counts.shape[2]; ++sex) {
+          if (__builtin_add_overflow(total, counts.at({period, label, sex}), &total)) {
+            damaged(reader, dataset + " holds counts too large to add up");
+          }
         }
       }
       samples[label].push_back(static_cast<double>(total));
@@ -126,7 +144,11 @@ Overview read_overview(const std::filesystem::path& path) {
   overview.replicates_in_file = done.size();
   for (const char* dimension : {"replicate", "time", "location", "destination", "event", "state",
                                 "sex", "route", "years_abroad"}) {
-    overview.dimensions.emplace_back(dimension, reader.shape(std::string("/") + dimension).at(0));
+    const std::vector<std::size_t> shape = reader.shape(std::string("/") + dimension);
+    if (shape.size() != 1) {
+      damaged(reader, std::string("the coordinate /") + dimension + " is not one-dimensional");
+    }
+    overview.dimensions.emplace_back(dimension, shape[0]);
   }
   overview.outputs = all_outputs();  // files from before --outputs hold every dataset
   if (reader.has_attribute("/", "outputs")) {
@@ -173,7 +195,7 @@ Overview read_overview(const std::filesystem::path& path) {
 }
 
 std::string fixed(double value) {
-  char text[64];
+  char text[400];  // DBL_MAX has 309 digits before the point
   std::snprintf(text, sizeof text, "%.1f", value);
   return text;
 }

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -236,4 +237,57 @@ TEST_CASE("H5Reader says when a running writer holds the file", "[output][reader
   for (const int end : {written[0], written[1], release[0], release[1]}) close(end);
   // Once the writer is gone the .partial opens, with the replicate it flushed.
   CHECK(H5Reader(partial(path)).replicate_done() == std::vector<std::uint8_t>{1, 0, 0});
+}
+
+namespace {
+
+// Adds an empty chunked dataset of `dims` to an existing file: HDF5 stores nothing until data is
+// written, so any declared size costs nothing on disk, as in a damaged or hostile file.
+void add_empty_dataset(const std::filesystem::path& path, const char* name, hid_t type,
+                       const std::vector<hsize_t>& dims) {
+  const detail::File file(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
+  REQUIRE(file.is_open());
+  const detail::Dataspace space(
+      H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
+  const detail::PropertyList create(H5Pcreate(H5P_DATASET_CREATE));
+  std::vector<hsize_t> chunk;
+  for (const hsize_t size : dims) chunk.push_back(std::min<hsize_t>(size, 16));
+  REQUIRE(H5Pset_chunk(create.id(), static_cast<int>(chunk.size()), chunk.data()) >= 0);
+  const detail::Dataset dataset(
+      H5Dcreate2(file.id(), name, type, space.id(), H5P_DEFAULT, create.id(), H5P_DEFAULT));
+  REQUIRE(dataset.is_open());
+}
+
+}  // namespace
+
+TEST_CASE("H5Reader refuses reads larger than max_read_bytes before allocating them",
+          "[output][reader][bad-input]") {
+  const std::filesystem::path path =
+      write_valid_file(scratch_directory("reader_too_large") / "run.h5");
+  const hsize_t too_many = (tumen::output::max_read_bytes / 8) + 1;
+  add_empty_dataset(path, "/counts", H5T_STD_I64LE, {too_many});
+  add_empty_dataset(path, "/per_replicate", H5T_STD_I64LE, {3, 1024, too_many / 1024 + 1});
+  // 2^33 * 2^33 elements: the product wraps to 0 in 64 bits.
+  add_empty_dataset(path, "/wrapping", H5T_STD_I64LE, {hsize_t{1} << 33, hsize_t{1} << 33});
+  add_empty_dataset(path, "/seconds", H5T_IEEE_F64LE, {too_many});
+  {
+    const detail::Datatype text(H5Tcopy(H5T_C_S1));
+    REQUIRE(H5Tset_size(text.id(), 1 << 20) >= 0);
+    add_empty_dataset(path, "/names", text.id(), {1024});  // 1 GiB of fixed-length strings
+  }
+  add_empty_dataset(path, "/wide", H5T_STD_I64LE, {too_many, 2});
+  const H5Reader reader(path);
+  const auto refused = [&](const std::string& dataset) {
+    return Catch::Matchers::Message(path.string() + ": " + dataset +
+                                    " is too large to read: more than the 256 MiB allowed in "
+                                    "memory");
+  };
+  CHECK_THROWS_MATCHES(reader.int64_dataset("/counts"), OutputError, refused("/counts"));
+  CHECK_THROWS_MATCHES(reader.int64_replicate("/per_replicate", 1), OutputError,
+                       refused("/per_replicate"));
+  CHECK_THROWS_MATCHES(reader.int64_dataset("/wrapping"), OutputError, refused("/wrapping"));
+  CHECK_THROWS_MATCHES(reader.float64_dataset("/seconds"), OutputError, refused("/seconds"));
+  CHECK_THROWS_MATCHES(reader.strings("/names"), OutputError, refused("/names"));
+  // A small slab of a large dataset is still read.
+  CHECK(reader.int64_replicate("/wide", 7).values == std::vector<std::int64_t>{0, 0});
 }

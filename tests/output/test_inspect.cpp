@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+#include <hdf5.h>
+
+#include "detail/h5_handle.hpp"
 #include "synthetic_run.hpp"
 #include "tumen/output/h5_writer.hpp"
 #include "tumen/output/output_error.hpp"
@@ -267,5 +270,81 @@ TEST_CASE("inspect fails before printing anything", "[output][inspect][bad-input
     CHECK_THROWS_WITH(inspect(folder / "absent.h5", out, format),
                       Catch::Matchers::EndsWith("absent.h5: no such file"));
     CHECK(out.str().empty());
+  }
+}
+
+namespace {
+
+// Replaces dataset `name` of an existing file by one of `dims` (none: a scalar) holding `values`.
+void replace_dataset(const std::filesystem::path& path, const char* name,
+                     const std::vector<hsize_t>& dims, const std::vector<double>& values) {
+  namespace detail = tumen::output::detail;
+  const detail::File file(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
+  REQUIRE(file.is_open());
+  REQUIRE(H5Ldelete(file.id(), name, H5P_DEFAULT) >= 0);
+  const detail::Dataspace space(
+      dims.empty() ? H5Screate(H5S_SCALAR)
+                   : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
+  const detail::Dataset dataset(H5Dcreate2(file.id(), name, H5T_IEEE_F64LE, space.id(), H5P_DEFAULT,
+                                           H5P_DEFAULT, H5P_DEFAULT));
+  REQUIRE(dataset.is_open());
+  REQUIRE(H5Dwrite(dataset.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >=
+          0);
+}
+
+void expect_refused(const std::filesystem::path& path, const std::string& message) {
+  for (const InspectFormat format : {InspectFormat::text, InspectFormat::json}) {
+    std::ostringstream out;
+    CHECK_THROWS_MATCHES(inspect(path, out, format), OutputError,
+                         Catch::Matchers::Message(path.string() + ": " + message));
+    CHECK(out.str().empty());
+  }
+}
+
+}  // namespace
+
+TEST_CASE("inspect refuses damaged coordinates and totals with an OutputError",
+          "[output][inspect][bad-input]") {
+  const tumen::RunDescription run = synthetic_run();
+  const std::filesystem::path folder = scratch_directory("inspect_damaged");
+
+  SECTION("a coordinate that is a scalar") {
+    const auto path = write_run(folder / "scalar.h5", run);
+    replace_dataset(path, "/years_abroad", {}, {20.0});
+    expect_refused(path, "the coordinate /years_abroad is not one-dimensional");
+  }
+  SECTION("summary totals shorter than their labels") {
+    const auto path = write_run(folder / "short.h5", run);
+    replace_dataset(path, "/summary/event_totals_quantile", {2}, {1.0, 2.0});
+    expect_refused(path,
+                   "/summary/event_totals_mean and _quantile hold 10 and 2 values, too few for 10 "
+                   "labels");
+  }
+  SECTION("counts whose total does not fit in 64 bits") {
+    const auto partial = scratch_directory("inspect_overflow") / "run.h5";
+    {
+      H5Writer writer(partial, run);
+      writer.write(synthetic_result(run, 5));
+    }
+    const std::filesystem::path path = std::filesystem::path(partial) += ".partial";
+    {
+      namespace detail = tumen::output::detail;
+      const detail::File file(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
+      REQUIRE(file.is_open());
+      const detail::Dataset events(H5Dopen2(file.id(), "/events", H5P_DEFAULT));
+      const detail::Dataspace space(H5Dget_space(events.id()));
+      std::vector<hsize_t> dims(4);
+      REQUIRE(H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr) == 4);
+      // Replicate 5 is index 1 of the range 4:7; every count of it becomes 2^62.
+      const std::vector<hsize_t> start = {1, 0, 0, 0};
+      dims[0] = 1;
+      REQUIRE(H5Sselect_hyperslab(space.id(), H5S_SELECT_SET, start.data(), nullptr, dims.data(),
+                                  nullptr) >= 0);
+      const detail::Dataspace memory(H5Screate_simple(4, dims.data(), nullptr));
+      const std::vector<std::int64_t> huge(dims[1] * dims[2] * dims[3], std::int64_t{1} << 62);
+      REQUIRE(H5Dwrite(events.id(), H5T_NATIVE_INT64, memory.id(), space.id(), H5P_DEFAULT,
+                       huge.data()) >= 0);
+    }
+    expect_refused(path, "/events holds counts too large to add up");
   }
 }

@@ -15,6 +15,12 @@
 
 namespace tumen::output {
 
+// The most memory one read may fill (256 MiB): a coordinate, one replicate of a dataset, a
+// /summary dataset. Sizes come from the file, which may be damaged or hostile, so a read that
+// would need more is refused with an OutputError rather than trusted: tumen's own files need
+// far less (a daily replicate of the Korea baseline is about 10 MB).
+inline constexpr std::size_t max_read_bytes = std::size_t{256} << 20;
+
 // A dense row-major integer array and its shape. Any integer dataset reads into it; HDF5
 // converts the stored type (int32, uint8, ...) to int64.
 struct Int64Array {
