@@ -2,6 +2,7 @@
 // file of the whole run (docs/hpc.md, "Merging").
 #include <unistd.h>
 
+#include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include "exit_codes.hpp"
 #include "output_path.hpp"
 #include "progress.hpp"
+#include "tumen/output/isolated.hpp"
 #include "tumen/output/merge.hpp"
 #include "tumen/output/output_error.hpp"
 
@@ -60,6 +62,53 @@ void print_refusal(const output::MergeRefused& refused) {
             << "; nothing was merged\n";
 }
 
+// Reads every part once in a forked child with a memory limit and a timeout, as `tumen inspect`
+// does, before the merge reads it in this process: parts come from other jobs and machines, and a
+// damaged one can crash the HDF5 library or make it allocate without bound. A part the child
+// cannot read through is refused here with what happened; one whose reading fails cleanly (a
+// checksum, a missing dataset) is left to plan_merge and write_merge, which say why. The price
+// is reading each part twice (docs/reliability.md).
+bool screen_parts(const std::vector<fs::path>& parts) {
+  output::IsolationLimits limits;
+  limits.timeout = std::chrono::minutes(30);  // a part of thousands of replicates
+  std::size_t unreadable = 0;
+  for (const fs::path& part : parts) {
+    const output::IsolatedResult result = output::run_isolated(
+        [&](std::ostream&, std::ostream& err) {
+          try {
+            const auto reader = output::open_part(part);
+            const RunDescription& run = reader->header().run;
+            ReplicateResult scratch;
+            for (std::uint64_t r = run.replicate_begin; r < run.replicate_end; ++r) {
+              reader->read_replicate(r, scratch);
+            }
+          } catch (const output::OutputError& e) {
+            err << e.what();
+            return kInvalidInput;
+          }
+          return kSuccess;
+        },
+        limits);
+    switch (result.end) {
+      case output::IsolatedEnd::returned:
+      case output::IsolatedEnd::threw:
+        break;  // the merge itself reports a clean failure
+      case output::IsolatedEnd::out_of_memory:
+      case output::IsolatedEnd::crashed:
+      case output::IsolatedEnd::timed_out:
+        std::cerr << part.string() << ": error: the HDF5 library failed on this part ("
+                  << result.describe(limits) << "); it is damaged or not a tumen output file\n";
+        ++unreadable;
+        break;
+    }
+  }
+  if (unreadable > 0) {
+    std::cerr << "tumen: " << unreadable << " problem" << (unreadable == 1 ? "" : "s")
+              << "; nothing was merged\n";
+  }
+  return unreadable == 0;
+}
+
 }  // namespace
 
 int merge_command(const MergeArgs& args) {
@@ -68,6 +117,8 @@ int merge_command(const MergeArgs& args) {
   if (!check_output_folder(output)) return kInvalidInput;
   if (!check_output_is_no_part(output, parts)) return kInvalidInput;
   if (!check_no_earlier_output(output, args.force, false)) return kInvalidInput;
+
+  if (!screen_parts(parts)) return kInvalidInput;
 
   output::MergePlan plan;
   try {

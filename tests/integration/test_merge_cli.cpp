@@ -323,3 +323,15 @@ TEST_CASE("--replicate-range refuses bad values as usage errors", "[cli][merge][
   CHECK_FALSE(std::filesystem::exists(dir.path() / "out.h5"));
   CHECK_FALSE(std::filesystem::exists(dir.path() / "out.h5.partial"));
 }
+
+TEST_CASE("A part that crashes the HDF5 library is refused, not fatal", "[cli][merge][bad-input]") {
+  ScratchDir dir("merge-crashing-part");
+  run_ok(two_place("--replicate-range 0:3 -o part-0.h5"), dir);
+  // Found by fuzzing `inspect`: reading its attributes makes HDF5 1.10.8 segfault
+  // (tests/fuzz/regressions/inspect). The merge reads each part first in a child process.
+  const std::string crashing =
+      testing::source_path("tests/fuzz/regressions/inspect/hdf5-vlen-memcpy-overlap.h5").string();
+  const auto r = refused_merge("part-0.h5 '" + crashing + "'", dir);
+  CHECK(r.err.find("hdf5-vlen-memcpy-overlap.h5: error: the HDF5 library failed on this part") !=
+        std::string::npos);
+}
