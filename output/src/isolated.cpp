@@ -198,18 +198,15 @@ IsolatedResult run_isolated(const IsolatedWork& work, const IsolationLimits& lim
   // the deadline is killed all the same.
   int status = 0;
   for (;;) {
+    if (!timed_out && milliseconds_left() <= 0) timed_out = true;
+    if (timed_out) ::kill(child, SIGKILL);  // before waiting for it, which is then prompt
     const pid_t waited = ::waitpid(child, &status, timed_out ? 0 : WNOHANG);
     if (waited == child) break;
     if (waited < 0 && errno != EINTR) {
       status = 0;
       break;
     }
-    if (!timed_out && milliseconds_left() <= 0) timed_out = true;
-    if (timed_out) {
-      ::kill(child, SIGKILL);
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    if (!timed_out) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   if (timed_out) {
     result.end = IsolatedEnd::timed_out;
