@@ -14,6 +14,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "interrupt.hpp"
+#include "provenance_fields.hpp"
 #include "tumen/calibration/abc_smc.hpp"
 #include "tumen/calibration/calibration_spec.hpp"
 #include "tumen/calibration/particle_evaluator.hpp"
@@ -31,20 +32,6 @@ namespace tumen::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
-std::string host_name() {
-  char buffer[256] = {};
-  return gethostname(buffer, sizeof buffer - 1) == 0 ? buffer : "unknown";
-}
 
 fs::path with_suffix(const fs::path& path, std::string_view suffix) {
   fs::path result = path;

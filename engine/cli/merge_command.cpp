@@ -13,6 +13,7 @@
 #include "exit_codes.hpp"
 #include "output_path.hpp"
 #include "progress.hpp"
+#include "provenance_fields.hpp"
 #include "tumen/output/isolated.hpp"
 #include "tumen/output/merge.hpp"
 #include "tumen/output/output_error.hpp"
@@ -22,20 +23,6 @@ namespace tumen::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
-std::string host_name() {
-  char buffer[256] = {};
-  return gethostname(buffer, sizeof buffer - 1) == 0 ? buffer : "unknown";
-}
 
 // Writing over a part would destroy an input before it is read: refused even with --force.
 bool check_output_is_no_part(const fs::path& output, const std::vector<fs::path>& parts) {

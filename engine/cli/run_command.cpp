@@ -18,6 +18,7 @@
 #include "interrupt.hpp"
 #include "output_path.hpp"
 #include "progress.hpp"
+#include "provenance_fields.hpp"
 #include "run_summary.hpp"
 #include "tumen/cpu_budget.hpp"
 #include "tumen/ensemble.hpp"
@@ -43,20 +44,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
-std::string host_name() {
-  char buffer[256] = {};
-  return gethostname(buffer, sizeof buffer - 1) == 0 ? buffer : "unknown";
 }
 
 // An OutputError's message starts with its file; say "FILE: error: ..." as the other errors do.

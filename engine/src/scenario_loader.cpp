@@ -272,8 +272,7 @@ class Loader {
       const std::size_t limit = string_limit(what);
       if (s->get().size() > limit) {
         diag_.error(pos(node), what + ": a string of " + std::to_string(s->get().size()) +
-                                   " bytes, longer than the " + std::to_string(limit) +
-                                   " allowed");
+                                   " bytes, longer than the " + std::to_string(limit) + " allowed");
         return std::nullopt;
       }
       return s->get();
