@@ -17,6 +17,7 @@
 #include "tumen/limits.hpp"
 #include "tumen/network.hpp"
 #include "tumen/set_override.hpp"
+#include "tumen/text_file.hpp"
 
 namespace tumen {
 
@@ -27,40 +28,6 @@ namespace {
 std::string mebibytes(std::uintmax_t bytes) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
-  return text;
-}
-
-// Reads a whole file of at most `max_bytes`. Only regular files: a FIFO or a device such as
-// /dev/zero named as a scenario or table would otherwise hang the reader or fill the memory.
-std::optional<std::string> read_file(const fs::path& path, std::uintmax_t max_bytes,
-                                     std::string& why) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    why = "is a directory, not a file";
-    return std::nullopt;
-  }
-  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) {
-    why = "is not a regular file";
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    why = fs::exists(path, ec) ? "cannot be read (permission denied?)" : "no such file";
-    return std::nullopt;
-  }
-  const auto size = fs::file_size(path, ec);
-  if (!ec && size > max_bytes) {
-    why = "is " + mebibytes(size) + ", more than the " + mebibytes(max_bytes) +
-          " allowed (docs/reliability.md, limits)";
-    return std::nullopt;
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = std::move(buffer).str();
-  if (text.size() > max_bytes) {  // it grew while being read
-    why = "grew past the " + mebibytes(max_bytes) + " allowed while it was read";
-    return std::nullopt;
-  }
   return text;
 }
 
@@ -160,7 +127,7 @@ class Loader {
       return false;
     }
     std::string why;
-    auto text = read_file(path, limits::kScenarioFileBytes, why);
+    auto text = read_text_file(path, limits::kScenarioFileBytes, why);
     if (!text) {
       diag_.error(where, included_at ? "cannot open included scenario '" + shown + "': " + why
                                      : "cannot open scenario: " + why);
@@ -563,7 +530,7 @@ class Loader {
                                      const toml::node* named_at) {
     const fs::path full = folder / relative;
     std::string why;
-    auto text = read_file(full, limits::kTableFileBytes, why);
+    auto text = read_text_file(full, limits::kTableFileBytes, why);
     if (!text) {
       diag_.error(named_at ? pos(*named_at) : SourcePosition{path_, 0, 0},
                   "cannot open table '" + full.string() + "': " + why);

@@ -17,6 +17,7 @@
 #include "tumen/model.hpp"
 #include "tumen/parameters.hpp"
 #include "tumen/scenario_loader.hpp"
+#include "tumen/text_file.hpp"
 
 namespace tumen::calibration {
 
@@ -25,31 +26,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
-
-std::optional<std::string> read_text(const fs::path& path, std::uintmax_t max_bytes,
-                                     std::string& why) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    why = "is a directory, not a file";
-    return std::nullopt;
-  }
-  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) {
-    why = "is not a regular file";
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    why = fs::exists(path, ec) ? "cannot be read (permission denied?)" : "no such file";
-    return std::nullopt;
-  }
-  if (const auto size = fs::file_size(path, ec); !ec && size > max_bytes) {
-    why = "is larger than the " + std::to_string(max_bytes >> 20) + " MiB allowed";
-    return std::nullopt;
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return std::move(buffer).str();
-}
 
 std::optional<double> parse_number(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -75,7 +51,7 @@ class CalibrationLoader {
 
   std::optional<CalibrationSpec> load() {
     std::string why;
-    auto text = read_text(path_, limits::kScenarioFileBytes, why);
+    auto text = read_text_file(path_, limits::kScenarioFileBytes, why);
     if (!text) {
       diag_.error({shown_, 0, 0}, "cannot open calibration file: " + why);
       return std::nullopt;
@@ -460,7 +436,7 @@ class CalibrationLoader {
                      Date end) {
     const std::string shown = file.string();
     std::string why;
-    auto text = read_text(file, limits::kTableFileBytes, why);
+    auto text = read_text_file(file, limits::kTableFileBytes, why);
     if (!text) {
       diag_.error({shown, 0, 0}, "cannot open the observed table: " + why);
       return;
