@@ -338,16 +338,23 @@ class CalibrationLoader {
       if (*kind == "uniform" || *kind == "log_uniform") {
         refuse("mean");
         refuse("sd");
-        if (require(low, "low") & require(high, "high")) {
+        // Both are checked, so that a file missing both hears of both.
+        const bool has_low = require(low, "low");
+        const bool has_high = require(high, "high");
+        if (has_low && has_high) {
           prior =
               *kind == "uniform" ? Prior::uniform(*low, *high) : Prior::log_uniform(*low, *high);
         }
       } else if (*kind == "normal") {
         refuse("low");
         refuse("high");
-        if (require(mean, "mean") & require(sd, "sd")) prior = Prior::normal(*mean, *sd);
+        const bool has_mean = require(mean, "mean");
+        const bool has_sd = require(sd, "sd");
+        if (has_mean && has_sd) prior = Prior::normal(*mean, *sd);
       } else if (*kind == "truncated_normal") {
-        if (require(mean, "mean") & require(sd, "sd")) {
+        const bool has_mean = require(mean, "mean");
+        const bool has_sd = require(sd, "sd");
+        if (has_mean && has_sd) {
           if (!t.get("low") && !t.get("high")) {
             diag_.error(prior_where, "a truncated_normal prior needs 'low', 'high' or both");
           } else if ((low || !t.get("low")) && (high || !t.get("high"))) {
