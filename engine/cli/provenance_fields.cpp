@@ -2,18 +2,7 @@
 
 #include <unistd.h>
 
-#include <ctime>
-
 namespace tumen::cli {
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 std::string host_name() {
   char buffer[256] = {};

@@ -3,9 +3,10 @@
 // for run, merge and calibrate.
 #include <string>
 
+#include "tumen/utc_time.hpp"  // utc_now()
+
 namespace tumen::cli {
 
-[[nodiscard]] std::string utc_now();    // "2026-11-26T09:30:00Z"
 [[nodiscard]] std::string host_name();  // gethostname(), or "unknown"
 
 }  // namespace tumen::cli

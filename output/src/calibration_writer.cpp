@@ -1,4 +1,5 @@
 #include "tumen/output/calibration_writer.hpp"
+#include "tumen/utc_time.hpp"
 
 #include <hdf5.h>
 
@@ -17,15 +18,6 @@ namespace tumen::output {
 namespace {
 
 using detail::ErrorContext;
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 std::filesystem::path with_suffix(const std::filesystem::path& path, std::string_view suffix) {
   std::filesystem::path result = path;

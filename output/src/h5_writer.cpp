@@ -34,6 +34,7 @@
 #include "tumen/output/h5_reader.hpp"
 #include "tumen/output/output_error.hpp"
 #include "tumen/output/run_identity.hpp"
+#include "tumen/utc_time.hpp"
 
 namespace tumen::output {
 
@@ -121,15 +122,6 @@ std::vector<const CounterDataset*> stored_counters(const WriterOptions& options)
     }
   }
   return stored;
-}
-
-std::string utc_now() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
 }
 
 std::string hdf5_library_version() {
