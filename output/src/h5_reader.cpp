@@ -129,6 +129,17 @@ struct H5Reader::Impl {
                                         "open dataset " + path_in_file));
   }
 
+  // A dataset whose type is of `expected` class ("a string dataset", ...), or an OutputError.
+  [[nodiscard]] detail::Dataset open_dataset_of(const std::string& path_in_file,
+                                                H5T_class_t expected, const char* kind) const {
+    detail::Dataset dataset = open_dataset(path_in_file);
+    const detail::Datatype type(errors.check(H5Dget_type(dataset.id()), "read " + path_in_file));
+    if (type_class(type.id(), path_in_file) != expected) {
+      errors.fail(path_in_file + " is not " + kind);
+    }
+    return dataset;
+  }
+
   [[nodiscard]] bool exists(const std::string& object) const {
     return errors.check(H5LTpath_valid(file.id(), object.c_str(), true), "look up " + object) > 0;
   }
@@ -191,12 +202,8 @@ struct H5Reader::Impl {
   [[nodiscard]] Int64Array read_int64(const std::string& path_in_file,
                                       const std::pair<std::size_t, std::size_t>* block,
                                       bool drop_replicate_axis) const {
-    const detail::Dataset dataset = open_dataset(path_in_file);
-    const detail::Datatype type(
-        errors.check(H5Dget_type(dataset.id()), "read the type of " + path_in_file));
-    if (type_class(type.id(), path_in_file) != H5T_INTEGER) {
-      errors.fail(path_in_file + " is not an integer dataset");
-    }
+    const detail::Dataset dataset =
+        open_dataset_of(path_in_file, H5T_INTEGER, "an integer dataset");
     const detail::Dataspace file_space(
         errors.check(H5Dget_space(dataset.id()), "read the shape of " + path_in_file));
     const int rank = errors.check(H5Sget_simple_extent_ndims(file_space.id()),
@@ -377,11 +384,9 @@ std::vector<std::string> H5Reader::strings(std::string_view dataset_path) const 
   const Impl& reader = *impl_;
   const ErrorContext& errors = reader.errors;
   const std::string path_in_file(dataset_path);
-  const detail::Dataset dataset = reader.open_dataset(path_in_file);
+  const detail::Dataset dataset =
+      reader.open_dataset_of(path_in_file, H5T_STRING, "a string dataset");
   const detail::Datatype type(errors.check(H5Dget_type(dataset.id()), "read " + path_in_file));
-  if (reader.type_class(type.id(), path_in_file) != H5T_STRING) {
-    errors.fail(path_in_file + " is not a string dataset");
-  }
   const detail::Dataspace space(errors.check(H5Dget_space(dataset.id()), "read " + path_in_file));
   const std::size_t count = point_count(errors, space.id(), path_in_file);
   std::vector<std::string> values;
@@ -440,11 +445,8 @@ std::vector<double> H5Reader::float64_dataset(std::string_view dataset_path) con
   const Impl& reader = *impl_;
   const ErrorContext& errors = reader.errors;
   const std::string path_in_file(dataset_path);
-  const detail::Dataset dataset = reader.open_dataset(path_in_file);
-  const detail::Datatype type(errors.check(H5Dget_type(dataset.id()), "read " + path_in_file));
-  if (reader.type_class(type.id(), path_in_file) != H5T_FLOAT) {
-    errors.fail(path_in_file + " is not a floating-point dataset");
-  }
+  const detail::Dataset dataset =
+      reader.open_dataset_of(path_in_file, H5T_FLOAT, "a floating-point dataset");
   const detail::Dataspace space(errors.check(H5Dget_space(dataset.id()), "read " + path_in_file));
   const std::size_t count = point_count(errors, space.id(), path_in_file);
   check_read_size(errors, count, sizeof(double), path_in_file);
@@ -462,11 +464,8 @@ std::vector<double> H5Reader::float64_replicates(std::string_view dataset_path, 
   const Impl& reader = *impl_;
   const ErrorContext& errors = reader.errors;
   const std::string path_in_file(dataset_path);
-  const detail::Dataset dataset = reader.open_dataset(path_in_file);
-  const detail::Datatype type(errors.check(H5Dget_type(dataset.id()), "read " + path_in_file));
-  if (reader.type_class(type.id(), path_in_file) != H5T_FLOAT) {
-    errors.fail(path_in_file + " is not a floating-point dataset");
-  }
+  const detail::Dataset dataset =
+      reader.open_dataset_of(path_in_file, H5T_FLOAT, "a floating-point dataset");
   const detail::Dataspace file_space(
       errors.check(H5Dget_space(dataset.id()), "read " + path_in_file));
   const int rank = errors.check(H5Sget_simple_extent_ndims(file_space.id()),
