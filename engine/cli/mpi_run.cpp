@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <iostream>
@@ -134,6 +135,8 @@ class Scheduler {
           answer(message->source, single_number(*message));
         } else if (message->tag == mpi::Tag::result) {
           done(sink_.write_packed(message->bytes));
+          ++received_;
+          received_bytes_ += message->bytes.size();
         } else if (message->tag == mpi::Tag::bye && !ranks_[message->source].gone) {
           ranks_[message->source].gone = true;
           --active;
@@ -149,6 +152,7 @@ class Scheduler {
         if (finished.completed) {
           sink_.write(finished.result);
           done(finished.result.replicate);
+          ++ran_here_;
         }
       }
       if (active == 0 && pool.in_flight() == 0 && (todo_.empty() || stopping_)) break;
@@ -166,6 +170,21 @@ class Scheduler {
 
   // Whether every other rank said goodbye: only then may rank 0 end with MPI_Finalize.
   [[nodiscard]] bool all_ranks_done() const { return all_ranks_done_; }
+
+  // Who ran what, and what crossed the network (docs/hpc.md, "MPI": the measurement).
+  void print_traffic(std::ostream& out) const {
+    char line[300];
+    std::snprintf(line, sizeof line,
+                  "%d ranks: rank 0 ran %llu replicates, the other ranks %llu, sent to rank 0 "
+                  "encoded: %.2f MiB (%.1f KiB a replicate)\n",
+                  world_.size(), static_cast<unsigned long long>(ran_here_),
+                  static_cast<unsigned long long>(received_),
+                  static_cast<double>(received_bytes_) / (1024.0 * 1024.0),
+                  received_ > 0 ? static_cast<double>(received_bytes_) / 1024.0 /
+                                      static_cast<double>(received_)
+                                : 0.0);
+    out << line;
+  }
 
  private:
   struct Rank {
@@ -196,6 +215,9 @@ class Scheduler {
   bool stopping_ = false;
   bool all_ranks_done_ = false;
   EnsembleReport report_;
+  std::uint64_t ran_here_ = 0;
+  std::uint64_t received_ = 0;
+  std::uint64_t received_bytes_ = 0;
 };
 
 // The other ranks: ask rank 0 for replicates, run them, send them back encoded.
@@ -319,6 +341,7 @@ int start_run(const RunArgs& args) {
       Scheduler scheduler(*world, options, sink);
       const EnsembleReport report = scheduler.run(model);
       ranks_done = scheduler.all_ranks_done();
+      if (!args.quiet) scheduler.print_traffic(std::cout);
       return report;
     });
   } catch (const std::bad_alloc&) {
