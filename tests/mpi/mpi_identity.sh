@@ -136,6 +136,21 @@ grep -q "goes beyond the run" range.err || fail "--replicate-range: no message"
 ranks 2 run "$korea" -r 3 -o serial.h5 2>exists.err
 exit_code "an existing output without --force" 1 $?
 
+echo "== a rank that cannot run the same scenario ends the job (MPI_Abort), never a hang"
+# mpirun's MPMD form gives rank 1 another scenario than rank 0's.
+two_place=$source_dir/scenarios/tests/two_place.toml
+timeout -k 5 120 mpirun --allow-run-as-root --oversubscribe -n 1 "$mpi_tumen" run "$two_place" \
+  -r 4 -o other.h5 -q : -n 1 "$mpi_tumen" run "$broker" -r 4 -o other.h5 -q 2>other.err
+exit_code "another scenario on rank 1" 1 $?
+grep -q "rank 1: error: .* resolves to another scenario here than on rank 0" other.err ||
+  fail "another scenario on rank 1: no message"
+timeout -k 5 120 mpirun --allow-run-as-root --oversubscribe -n 1 "$mpi_tumen" run "$two_place" \
+  -r 4 -o gone.h5 -q : -n 1 "$mpi_tumen" run "$work/gone.toml" -r 4 -o gone.h5 -q 2>gone.err
+exit_code "no scenario on rank 1" 1 $?
+grep -q "rank 1: error: the scenario loaded on rank 0 but not here" gone.err ||
+  fail "no scenario on rank 1: no message"
+[ -f gone.h5 ] && fail "no scenario on rank 1: gone.h5 was finished"
+
 if [ "$failures" -gt 0 ]; then
   echo "$failures failure(s)" >&2
   exit 1
