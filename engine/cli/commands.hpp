@@ -37,6 +37,9 @@ struct CalibrateArgs {
 };
 
 int run_command(const RunArgs& args);
+// `tumen run` as the command line starts it: run_command, or, in the MPI build, the run across the
+// ranks of `mpirun` (mpi_run.cpp).
+int start_run(const RunArgs& args);
 int calibrate_command(const CalibrateArgs& args);
 int validate_command(const std::string& scenario, const std::vector<std::string>& set);
 int inspect_command(const std::string& path, bool json);

@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
     }
     if (*run_cmd) {
       run.command_line = join_arguments(argc, argv);
-      return run_command(run);
+      return start_run(run);
     }
     if (*calibrate_cmd) {
       calibrate.command_line = join_arguments(argc, argv);

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "ensemble_runner.hpp"
 #include "exit_codes.hpp"
 #include "interrupt.hpp"
 #include "output_path.hpp"
@@ -174,6 +175,12 @@ Period parse_period(const std::string& text, Period fallback) {
 }  // namespace
 
 int run_command(const RunArgs& args) {
+  return run_command(args,
+                     [](const Model& model, const RunDescription&, const EnsembleOptions& options,
+                        RunSummary& sink) { return run_ensemble(model, options, sink); });
+}
+
+int run_command(const RunArgs& args, const EnsembleRunner& runner) {
   const Clock::time_point started = Clock::now();
   // Before anything is written: a stop requested during the set-up still leaves a valid file.
   install_interrupt_handlers();
@@ -284,7 +291,7 @@ int run_command(const RunArgs& args) {
     options.skip = [&](std::uint64_t replicate) { return writer->has_replicate(replicate); };
     options.on_replicate_done = [&](std::uint64_t) { progress.update(++done); };
     options.stop = &stop_requested();
-    const auto report = run_ensemble(model, options, summary);
+    const auto report = runner(model, run, options, summary);
     progress.finish();
     if (report.interrupted) {
       std::cerr << "tumen: interrupted after " << done << " of " << replicates

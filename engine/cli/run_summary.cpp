@@ -33,6 +33,11 @@ void RunSummary::write(const ReplicateResult& result) {
   writer_.write(result);
 }
 
+std::uint64_t RunSummary::write_packed(std::span<const unsigned char> packet) {
+  const Stopwatch timed(writing_seconds_);
+  return writer_.write_packed(packet);
+}
+
 void RunSummary::finish() {
   const Stopwatch timed(writing_seconds_);
   writer_.finish();

@@ -4,6 +4,7 @@
 // of each event and each destination's arrivals, mean and 90% interval) from the finished file's
 // /summary, so that memory does not grow with the number of replicates.
 #include <iosfwd>
+#include <span>
 
 #include "tumen/output/h5_writer.hpp"
 #include "tumen/result_sink.hpp"
@@ -16,6 +17,9 @@ class RunSummary final : public ResultSink {
   void prepare(ReplicateResult& result) const override { writer_.prepare(result); }
   void write(const ReplicateResult& result) override;
   void finish() override;
+  // A replicate another MPI rank ran and encoded (H5Writer::write_packed), timed like write().
+  std::uint64_t write_packed(std::span<const unsigned char> packet);
+  [[nodiscard]] const output::H5Writer& writer() const { return writer_; }
 
   // Time spent writing elsewhere (creating or reopening the file), counted with the rest.
   void add_writing_seconds(double seconds) { writing_seconds_ += seconds; }

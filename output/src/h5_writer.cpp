@@ -29,6 +29,7 @@
 #include "detail/h5_create.hpp"
 #include "detail/h5_error.hpp"
 #include "detail/h5_handle.hpp"
+#include "detail/replicate_packet.hpp"
 #include "detail/summary_group.hpp"
 #include "tumen/output/format.hpp"
 #include "tumen/output/h5_reader.hpp"
@@ -859,7 +860,12 @@ void H5Writer::write(const ReplicateResult& result) {
   if (writer.written[index]) errors.fail(replicate + " was already written");
 
   // Check every array before writing any, so that a bad result leaves the file untouched.
-  for (const Counter& counter : writer.layout.counters) {
+  const auto* prepared = static_cast<const PreparedReplicate*>(result.prepared.get());
+  if (prepared && prepared->writer != this) prepared = nullptr;
+  for (std::size_t i = 0; i < writer.layout.counters.size(); ++i) {
+    const Counter& counter = writer.layout.counters[i];
+    // Encoded chunks have the right size: prepare() and write_packed() checked it.
+    if (prepared && !prepared->counters[i].empty()) continue;
     const std::vector<std::int64_t>& values = result.*(counter.layout->values);
     const hsize_t expected = element_count(counter.dims, 1);
     if (values.size() != expected) {
@@ -874,8 +880,6 @@ void H5Writer::write(const ReplicateResult& result) {
     }
   }
 
-  const auto* prepared = static_cast<const PreparedReplicate*>(result.prepared.get());
-  if (prepared && prepared->writer != this) prepared = nullptr;
   for (std::size_t i = 0; i < writer.layout.counters.size(); ++i) {
     const Counter& counter = writer.layout.counters[i];
     if (prepared && !prepared->counters[i].empty()) {
@@ -900,6 +904,49 @@ void H5Writer::write(const ReplicateResult& result) {
                        writer.layout.replicate_dims, index, replicate, H5T_NATIVE_UINT8, &done);
   writer.flush("replicate_done of " + replicate);
   writer.written[index] = true;
+}
+
+std::vector<unsigned char> H5Writer::encoding_plan() const {
+  const Impl& writer = *impl_;
+  detail::PacketPlan plan;
+  plan.replicate_begin = writer.run.replicate_begin;
+  plan.replicate_end = writer.run.replicate_end;
+  for (const Counter& counter : writer.layout.counters) {
+    plan.counters.push_back(detail::PacketPlan::Counter{
+        static_cast<std::size_t>(counter.layout - detail::counter_datasets().data()), counter.dims,
+        counter.pipeline});
+  }
+  return detail::serialize_plan(plan);
+}
+
+std::uint64_t H5Writer::write_packed(std::span<const unsigned char> packet) {
+  const Impl& writer = *impl_;
+  if (writer.closed) writer.errors.fail("cannot write a packet: the file is already finished");
+  detail::PacketPlan plan;
+  plan.replicate_begin = writer.run.replicate_begin;
+  plan.replicate_end = writer.run.replicate_end;
+  for (const Counter& counter : writer.layout.counters) {
+    plan.counters.push_back(detail::PacketPlan::Counter{0, counter.dims, counter.pipeline});
+  }
+  detail::UnpackedReplicate unpacked;
+  try {
+    unpacked = detail::unpack_replicate(plan, packet);
+  } catch (const OutputError& e) {
+    writer.errors.fail(e.what());
+  }
+  ReplicateResult result;
+  result.replicate = unpacked.replicate;
+  result.wall_seconds = unpacked.wall_seconds;
+  auto prepared = std::make_shared<PreparedReplicate>();
+  prepared->writer = this;
+  prepared->counters = std::move(unpacked.chunks);
+  for (std::size_t i = 0; i < writer.layout.counters.size(); ++i) {
+    result.*(const_cast<std::vector<std::int64_t> ReplicateResult::*>(
+                writer.layout.counters[i].layout->values)) = std::move(unpacked.raw[i]);
+  }
+  result.prepared = std::move(prepared);
+  write(result);
+  return result.replicate;
 }
 
 void H5Writer::finish() {

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -87,6 +88,12 @@ class H5Writer final : public ResultSink {
   // Writes one replicate of this file's range. Throws, before writing anything, when the
   // replicate is outside the range, was written before, or a counter array has the wrong size.
   void write(const ReplicateResult& result) override;
+
+  // For ranks of an MPI run that have no file (docs/hpc.md, "MPI"): how this file stores each
+  // per-replicate dataset, as bytes for a ReplicatePacker; and the write of a packet such a
+  // packer made, with the checks of write(). A malformed packet is an OutputError.
+  [[nodiscard]] std::vector<unsigned char> encoding_plan() const;
+  std::uint64_t write_packed(std::span<const unsigned char> packet);  // returns the replicate
 
   // Computes /summary, records the end time, closes the file and renames it to its final path.
   // A summary-only run builds the final file anew (without the per-replicate counters) and
