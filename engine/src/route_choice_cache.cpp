@@ -17,14 +17,22 @@ RouteChoiceCache::RouteChoiceCache(const Network& network, std::size_t place_cou
     slots_per_view_goal_ += std::min(network.routes_from(p).size(), rules::kMaxChoices);
   }
   const std::size_t view_goals = kViewCount * goal_count_;
-  const std::size_t bytes =
-      view_goals * (place_count_ * sizeof(Entry) +
-                    slots_per_view_goal_ * (sizeof(std::uint32_t) + sizeof(double)));
-  enabled_ = view_goals > 0 && bytes <= kMaxBytes;
+  enabled_ = bytes_for(network, place_count) > 0;
   if (!enabled_) return;
   entries_.resize(view_goals * place_count_);
   candidates_.resize(view_goals * slots_per_view_goal_);
   weights_.resize(view_goals * slots_per_view_goal_);
+}
+
+std::size_t RouteChoiceCache::bytes_for(const Network& network, std::size_t place_count) {
+  std::size_t slots = 0;
+  for (std::uint32_t p = 0; p < place_count; ++p) {
+    slots += std::min(network.routes_from(p).size(), rules::kMaxChoices);
+  }
+  const std::size_t view_goals = kViewCount * network.destinations().size();
+  const std::size_t bytes =
+      view_goals * (place_count * sizeof(Entry) + slots * (sizeof(std::uint32_t) + sizeof(double)));
+  return view_goals > 0 && bytes <= kMaxBytes ? bytes : 0;
 }
 
 void RouteChoiceCache::use(const RoutePlan& plan, double temperature) {

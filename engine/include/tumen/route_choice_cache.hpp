@@ -28,6 +28,10 @@ class RouteChoiceCache {
 
   RouteChoiceCache(const Network& network, std::size_t place_count, std::size_t route_count);
 
+  // The memory one cache takes for this network: 0 when it would exceed kMaxBytes and is not
+  // kept (memory_estimate.cpp counts it per replicate).
+  [[nodiscard]] static std::size_t bytes_for(const Network& network, std::size_t place_count);
+
   [[nodiscard]] bool enabled() const { return enabled_; }
 
   // The plan and temperature of today. Forgets every kept choice if either differs from the
