@@ -7,6 +7,7 @@
 #include "tumen/agents.hpp"
 #include "tumen/memory_budget.hpp"
 #include "tumen/recorder.hpp"
+#include "tumen/route_choice_cache.hpp"
 #include "tumen/vocabulary.hpp"
 
 namespace tumen {
@@ -98,8 +99,11 @@ MemoryEstimate estimate_memory(const Model& model, std::uint64_t replicates, int
                                    kStateCount * kSexCount + places;
   e.counter_bytes_per_replicate =
       (periods * per_period + model.scenario().routes.size()) * sizeof(std::int64_t);
-  // Per-day due lists and sponsorship lists (empty vectors, three pointers each).
-  e.day_bytes_per_replicate = static_cast<std::uint64_t>(model.day_count()) * 2 * 3 * sizeof(void*);
+  // Per-day due lists and sponsorship lists (empty vectors, three pointers each), and the kept
+  // route choices (RouteChoiceCache, a few MiB at most).
+  e.day_bytes_per_replicate =
+      static_cast<std::uint64_t>(model.day_count()) * 2 * 3 * sizeof(void*) +
+      RouteChoiceCache::bytes_for(model.network(), places);
 
   e.replicates_at_once = replicates >= static_cast<std::uint64_t>(std::max(threads, 1))
                              ? static_cast<std::uint64_t>(std::max(threads, 1))

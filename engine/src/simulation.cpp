@@ -48,6 +48,8 @@ Simulation::Simulation(const Model& model, rng::Key key, SimulationOptions optio
       key_(key),
       last_day_(model.day_count() - 1),
       recorder_(shape_of(model)),
+      route_choices_(model.network(), model.scenario().places.size(),
+                     model.scenario().routes.size()),
       due_(static_cast<std::size_t>(model.day_count())),
       sponsorships_(static_cast<std::size_t>(model.day_count())),
       broker_used_this_month_(model.scenario().places.size(), 0),
@@ -209,6 +211,7 @@ void Simulation::timeline_phase() {
       slot.next = slot.series->constant_until(day_);
     }
     plan_ = &network_.plan_for(day_);
+    route_choices_.use(*plan_, today(Param::route_choice_temperature));
     next_refresh_ = model_.timeline().next_change_after(day_);
   }
   if (day_ + 1 >= next_segment_day_) {
@@ -608,9 +611,12 @@ void Simulation::continue_journey(AgentId a, rng::Draws& d, BlockOutput& out, bo
       view = View::unaided;
     }
   }
+  // Agent-parallel blocks run side by side, so only the serial block uses the cache.
   const auto route =
-      rules::choose_route(network_, *plan_, scenario_.routes.size(), place, agents_.goal[a], view,
-                          today(Param::route_choice_temperature), d);
+      out.direct && route_choices_.enabled()
+          ? route_choices_.choose(place, agents_.goal[a], view, d)
+          : rules::choose_route(network_, *plan_, scenario_.routes.size(), place, agents_.goal[a],
+                                view, today(Param::route_choice_temperature), d);
   if (route) {
     start_hop(a, *route, d, out);
   } else if (model_.is_home(place)) {

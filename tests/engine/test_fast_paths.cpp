@@ -13,7 +13,9 @@
 #include "tumen/hazard.hpp"
 #include "tumen/large_array.hpp"
 #include "tumen/model.hpp"
+#include "tumen/route_choice_cache.hpp"
 #include "tumen/rules/crossing.hpp"
+#include "tumen/rules/route_choice.hpp"
 #include "tumen/scenario_loader.hpp"
 #include "tumen/simulation.hpp"
 
@@ -168,5 +170,53 @@ TEST_CASE("Large arrays hold their values on either side of the huge-page thresh
     v.push_back(1);  // grows across the threshold for the middle size
     CHECK(v[n - 1] == static_cast<std::uint32_t>((n - 1) * 7));
     CHECK(v.back() == 1);
+  }
+}
+
+TEST_CASE("Kept route choices take the same route with the same draws as choose_route",
+          "[fast-paths][route-choice]") {
+  for (const char* scenario : {"scenarios/korea/baseline.toml", "scenarios/tests/broker_hub.toml",
+                               "scenarios/examples/corridor.toml"}) {
+    INFO(scenario);
+    const auto model = load_model(scenario);
+    const Network& network = model->network();
+    const std::size_t places = model->scenario().places.size();
+    const std::size_t routes = model->scenario().routes.size();
+    RouteChoiceCache cache(network, places, routes);
+    REQUIRE(cache.enabled());
+    const rng::Key key{20240601, 3};
+    std::uint64_t entity = 0;
+    std::size_t drawn = 0;
+    // Plans of days across the run, in order and back, and temperatures that change and return:
+    // the cache must forget on every change and never answer from another plan.
+    std::vector<std::int32_t> days;
+    for (std::int32_t d = 0; d < model->day_count(); d += 197) days.push_back(d);
+    for (std::int32_t d = model->day_count() - 1; d >= 0; d -= 389) days.push_back(d);
+    for (const std::int32_t day : days) {
+      const RoutePlan& plan = network.plan_for(day);
+      for (const double temperature : {0.7, 2.5, 0.7}) {
+        cache.use(plan, temperature);
+        for (int pass = 0; pass < 2; ++pass) {  // the second pass answers from the cache
+          for (std::size_t v = 0; v < kViewCount; ++v) {
+            for (std::size_t goal = 0; goal < network.destinations().size(); ++goal) {
+              for (std::uint32_t place = 0; place < places; ++place) {
+                const auto view = static_cast<View>(v);
+                rng::Draws plain(key, entity, day, rng::Purpose::movement);
+                rng::Draws kept(key, entity, day, rng::Purpose::movement);
+                ++entity;
+                const auto expected = rules::choose_route(network, plan, routes, place, goal, view,
+                                                          temperature, plain);
+                const auto got = cache.choose(place, goal, view, kept);
+                REQUIRE(got == expected);
+                // The same number of words consumed: the next word is the same.
+                REQUIRE(kept.next() == plain.next());
+                if (expected) ++drawn;
+              }
+            }
+          }
+        }
+      }
+    }
+    CHECK(drawn > 0);
   }
 }

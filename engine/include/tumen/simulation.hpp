@@ -19,6 +19,7 @@
 #include "tumen/model.hpp"
 #include "tumen/recorder.hpp"
 #include "tumen/rng.hpp"
+#include "tumen/route_choice_cache.hpp"
 #include "tumen/rules/broker.hpp"
 
 namespace tumen {
@@ -130,6 +131,7 @@ class Simulation {
   };
   std::vector<TodaySlot> today_slots_;
   const RoutePlan* plan_ = nullptr;
+  RouteChoiceCache route_choices_;  // for plan_ and today's temperature; serial block only
   // For each route, the detection segment that holds tomorrow, the first day of a hop planned
   // today; moved on in timeline_phase once tomorrow reaches next_segment_day_.
   std::vector<std::size_t> route_segment_;
