@@ -125,8 +125,9 @@ void create_sweep_file(const fs::path& path, const SweepDescription& sweep) {
     }
     {
       const detail::Group group = detail::create_group(errors, file.id(), "/sweep");
-      detail::describe(errors, group.id(), "/sweep", "the sweep file as given");
-      detail::write_string_attribute(errors, group.id(), "/sweep", "file", sweep.sweep_path);
+      // The text only: the path the file was given by varies between identical sweeps, and is
+      // in /provenance (sweep_file).
+      detail::describe(errors, group.id(), "/sweep", "the sweep file's text");
       detail::write_string_attribute(errors, group.id(), "/sweep", "text", sweep.sweep_text);
     }
     {
@@ -162,11 +163,10 @@ void create_sweep_file(const fs::path& path, const SweepDescription& sweep) {
     }
     {
       const detail::Group group = detail::create_group(errors, file.id(), "/provenance");
-      const std::pair<std::string, std::string> fields[] = {{"created_utc", sweep.created_utc},
-                                                            {"host", sweep.host},
-                                                            {"command_line", sweep.command_line},
-                                                            {"git_commit", sweep.git_commit},
-                                                            {"compiler", sweep.compiler}};
+      const std::pair<std::string, std::string> fields[] = {
+          {"created_utc", sweep.created_utc},   {"host", sweep.host},
+          {"command_line", sweep.command_line}, {"git_commit", sweep.git_commit},
+          {"compiler", sweep.compiler},         {"sweep_file", sweep.sweep_path}};
       for (const auto& [name, value] : fields) {
         detail::write_string_attribute(errors, group.id(), "/provenance", name, value);
       }
@@ -230,7 +230,6 @@ SweepDescription read_sweep_description(const fs::path& path) {
   {
     const detail::Group group(
         errors.check(H5Gopen2(file.id(), "sweep", H5P_DEFAULT), "open /sweep"));
-    sweep.sweep_path = detail::read_string_attribute(errors, group.id(), "/sweep", "file");
     sweep.sweep_text = detail::read_string_attribute(errors, group.id(), "/sweep", "text");
   }
   const detail::Group points(

@@ -278,6 +278,7 @@ class SweepLoader {
       if (values) {
         diag_.error(pos(*values),
                     "a latin_hypercube parameter takes 'low' and 'high', not 'values'");
+        return;
       }
       if (!low || !high) {
         diag_.error(entry.where, "a latin_hypercube parameter needs 'low' and 'high'");

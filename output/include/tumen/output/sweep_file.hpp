@@ -36,7 +36,7 @@ struct SweepDescription {
   std::uint64_t point_begin = 0;  // this file holds points [begin, end)
   std::uint64_t point_end = 0;
 
-  // /sweep: the SWEEP file as given and its text.
+  // /sweep: the SWEEP file's text; and the path it was given by, in /provenance (sweep_file).
   std::string sweep_path;
   std::string sweep_text;
 
