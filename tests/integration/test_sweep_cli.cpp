@@ -132,6 +132,23 @@ TEST_CASE("A point's results are the same in a sweep of 3 points and of 30", "[c
   CHECK(plain.int64_dataset("/events").values != point_0.int64_dataset("/events").values);
   CHECK_FALSE(plain.has_attribute("/", "sweep_point"));
 
+  // xarray opens a point as it opens a run's file, every axis labelled, and reads the same
+  // values as the project's reader; and the /points table as one variable per parameter.
+  std::int64_t events_total = 0;
+  for (const std::int64_t count : grid_3.int64_dataset("/events").values) events_total += count;
+  const auto python = testing::run_command(
+      std::string("'") + TUMEN_PYTHON3 +
+          "' -c \"import xarray as xr; "
+          "p = xr.open_dataset('grid.h5', group='point/0003', engine='h5netcdf'); "
+          "t = xr.open_dataset('grid.h5', group='points', engine='h5netcdf'); "
+          "print(p.events.dims, int(p.events.sum()), p.attrs['sweep_point'], "
+          "float(t['reattempt.probability'].sel(point=3)))\"",
+      dir.path());
+  INFO(python.err);
+  CHECK(python.exit_code == 0);
+  CHECK(python.out ==
+        "('replicate', 'time', 'event', 'sex') " + std::to_string(events_total) + " 3 0.3\n");
+
   // The whole file is not a v1 file; a missing group is named.
   CHECK_THROWS_WITH(output::H5Reader(dir.path() / "grid.h5"),
                     Catch::Matchers::Contains("not a tumen output file"));
