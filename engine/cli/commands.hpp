@@ -61,6 +61,7 @@ struct SweepArgs {
   bool resume = false;
   bool force = false;
   bool quiet = false;
+  bool list_points = false;  // print the points and run nothing
   std::string command_line;
 };
 

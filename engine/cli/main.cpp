@@ -170,6 +170,8 @@ int main(int argc, char** argv) {
                  "Continue the interrupted sweep left in OUT.h5.partial (same inputs)")
       ->excludes(sweep_force);
   sweep_cmd->add_flag("-q,--quiet", sweep.quiet, "No progress bar and no closing line");
+  sweep_cmd->add_flag("--list-points", sweep.list_points,
+                      "Print the points (tab-separated, with a header) and run nothing");
 
   BenchArgs bench;
   auto* bench_cmd = app.add_subcommand(

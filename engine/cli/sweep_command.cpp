@@ -128,6 +128,20 @@ int sweep_command(const SweepArgs& args) {
               << (diagnostics.error_count() == 1 ? "" : "s") << "; nothing was run\n";
     return kInvalidInput;
   }
+  if (args.list_points) {
+    // The exact values each point runs with, as its --set arguments give them.
+    std::cout << "point";
+    for (const std::string& name : spec->parameters) std::cout << '\t' << name;
+    std::cout << '\n';
+    for (std::uint64_t k = 0; k < spec->points.size(); ++k) {
+      std::cout << k;
+      for (const std::string& set : spec->overrides(k)) {
+        std::cout << '\t' << set.substr(set.find('=') + 1);
+      }
+      std::cout << '\n';
+    }
+    return kSuccess;
+  }
   if (args.replicates) spec->replicates = *args.replicates;
   const std::uint64_t point_total = spec->points.size();
   const ReplicateRange points = slice.value_or(ReplicateRange{0, point_total});
