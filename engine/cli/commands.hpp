@@ -54,4 +54,20 @@ struct MergeArgs {
 
 int merge_command(const MergeArgs& args);
 
+struct SweepArgs {
+  std::string sweep;                        // SWEEP.toml
+  std::string output;                       // empty: <SWEEP file stem>.h5
+  std::optional<std::uint64_t> replicates;  // per point; default: the sweep file's
+  std::string point_range;                  // "A:B" (--point-range); empty: every point
+  int threads = 0;                          // 0: every CPU this process may use
+  int compression = 4;
+  bool resume = false;
+  bool force = false;
+  bool quiet = false;
+  bool list_points = false;  // print the points and run nothing
+  std::string command_line;
+};
+
+int sweep_command(const SweepArgs& args);
+
 }  // namespace tumen::cli

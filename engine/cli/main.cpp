@@ -133,11 +133,45 @@ int main(int argc, char** argv) {
 
   MergeArgs merge;
   auto* merge_cmd = app.add_subcommand(
-      "merge", "Join the files of --replicate-range slices into the file of the whole run");
+      "merge",
+      "Join the files of --replicate-range (or sweep --point-range) slices into the file of the "
+      "whole run (or sweep)");
   merge_cmd->add_option("parts", merge.parts, "Part files, in any order")->required();
   merge_cmd->add_option("-o,--output", merge.output, "The merged file")->required();
   merge_cmd->add_flag("--force", merge.force, "Overwrite an existing output file or .partial");
   merge_cmd->add_flag("-q,--quiet", merge.quiet, "No progress bar and no closing line");
+
+  SweepArgs sweep;
+  auto* sweep_cmd =
+      app.add_subcommand("sweep",
+                         "Run a scenario over a grid, list or Latin hypercube of parameter points "
+                         "(docs/sweeps.md)");
+  sweep_cmd->add_option("sweep", sweep.sweep, "Sweep TOML file")->required();
+  sweep_cmd->add_option("-o,--output", sweep.output,
+                        "Output file (default: the sweep file's name with .h5)");
+  sweep_cmd
+      ->add_option("-r,--replicates", sweep.replicates,
+                   "Replicates per point (default: the sweep file's)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32));
+  sweep_cmd->add_option("--point-range", sweep.point_range,
+                        "Run only points A to B-1, e.g. 0:10 (a slice for tumen merge)");
+  sweep_cmd
+      ->add_option("-t,--threads", sweep.threads,
+                   "Threads (default: the CPUs this process may use)")
+      ->check(CLI::Range(1, 4096));
+  sweep_cmd
+      ->add_option("--compression", sweep.compression,
+                   "gzip level of the datasets, 0-9 (default 4)")
+      ->check(CLI::Range(0, 9));
+  auto* sweep_force = sweep_cmd->add_flag("--force", sweep.force,
+                                          "Overwrite an existing output file or leftover .partial");
+  sweep_cmd
+      ->add_flag("--resume", sweep.resume,
+                 "Continue the interrupted sweep left in OUT.h5.partial (same inputs)")
+      ->excludes(sweep_force);
+  sweep_cmd->add_flag("-q,--quiet", sweep.quiet, "No progress bar and no closing line");
+  sweep_cmd->add_flag("--list-points", sweep.list_points,
+                      "Print the points (tab-separated, with a header) and run nothing");
 
   BenchArgs bench;
   auto* bench_cmd = app.add_subcommand(
@@ -172,6 +206,10 @@ int main(int argc, char** argv) {
     if (*merge_cmd) {
       merge.command_line = join_arguments(argc, argv);
       return merge_command(merge);
+    }
+    if (*sweep_cmd) {
+      sweep.command_line = join_arguments(argc, argv);
+      return sweep_command(sweep);
     }
     if (*bench_cmd) return bench_command(bench);
     std::cerr << app.help();

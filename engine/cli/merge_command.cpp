@@ -17,6 +17,8 @@
 #include "tumen/output/isolated.hpp"
 #include "tumen/output/merge.hpp"
 #include "tumen/output/output_error.hpp"
+#include "tumen/output/sweep_file.hpp"
+#include "tumen/utc_time.hpp"
 
 namespace tumen::cli {
 
@@ -38,6 +40,18 @@ bool check_output_is_no_part(const fs::path& output, const std::vector<fs::path>
     }
   }
   return true;
+}
+
+// A message "PART: what" as "PART: error: what".
+void print_file_message(const std::string& message, const std::vector<fs::path>& parts) {
+  for (const fs::path& part : parts) {
+    const std::string prefix = part.string() + ": ";
+    if (message.rfind(prefix, 0) == 0) {
+      std::cerr << prefix << "error: " << message.substr(prefix.size()) << '\n';
+      return;
+    }
+  }
+  std::cerr << "tumen: error: " << message << '\n';
 }
 
 void print_refusal(const output::MergeRefused& refused) {
@@ -96,6 +110,31 @@ bool screen_parts(const std::vector<fs::path>& parts) {
   return unreadable == 0;
 }
 
+// Sweep slices (`tumen sweep --point-range`): joined point by point (output/sweep_file.hpp).
+int join_sweeps(const MergeArgs& args, const std::vector<fs::path>& parts) {
+  output::SweepDescription joiner;
+  joiner.command_line = args.command_line;
+  joiner.host = host_name();
+  joiner.created_utc = utc_now();
+  joiner.git_commit = TUMEN_GIT_COMMIT;
+  joiner.compiler = "g++ " __VERSION__;
+  try {
+    output::join_sweep_parts(parts, args.output, joiner);
+  } catch (const output::SweepJoinRefused& refused) {
+    print_file_message(refused.what(), parts);
+    std::cerr << "tumen: nothing was merged\n";
+    return kInvalidInput;
+  } catch (const output::OutputError& e) {
+    std::cerr << "tumen: error: " << e.what() << '\n';
+    return kFailure;
+  }
+  if (!args.quiet) {
+    std::cout << "merged " << parts.size() << " sweep part" << (parts.size() == 1 ? "" : "s")
+              << " into " << args.output << '\n';
+  }
+  return kSuccess;
+}
+
 }  // namespace
 
 int merge_command(const MergeArgs& args) {
@@ -106,6 +145,7 @@ int merge_command(const MergeArgs& args) {
   if (!check_no_earlier_output(output, args.force, false)) return kInvalidInput;
 
   if (!screen_parts(parts)) return kInvalidInput;
+  if (!parts.empty() && output::is_sweep_file(parts.front())) return join_sweeps(args, parts);
 
   output::MergePlan plan;
   try {

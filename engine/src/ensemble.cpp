@@ -24,7 +24,9 @@ EnsembleReport run_ensemble(const Model& model, const EnsembleOptions& options, 
 
   auto run_one = [&](std::uint64_t replicate, bool agent_parallel) {
     const auto started = std::chrono::steady_clock::now();
-    Simulation simulation(model, options.seed, replicate, SimulationOptions{agent_parallel});
+    Simulation simulation(
+        model, rng::Key{options.seed, rng::replicate_stream(replicate, options.stream_point)},
+        SimulationOptions{agent_parallel});
     if (!simulation.run(options.stop)) {
       interrupted = true;
       return;

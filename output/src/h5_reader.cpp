@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "detail/file_access.hpp"
+#include "detail/h5_create.hpp"
 #include "detail/h5_error.hpp"
 #include "detail/h5_handle.hpp"
 #include "tumen/output/format.hpp"
@@ -110,23 +111,30 @@ struct H5Reader::Impl {
   explicit Impl(std::filesystem::path file_path)
       : path(std::move(file_path)), errors(path.string()) {}
 
+  // Objects are named as in a file of their own ("/events"); with a group, below it.
+  [[nodiscard]] hid_t loc() const { return group.is_open() ? group.id() : file.id(); }
+  [[nodiscard]] static std::string relative(const std::string& object) {
+    return detail::relative_path(object);
+  }
+
   [[nodiscard]] detail::Attribute open_attribute(const std::string& object,
                                                  const std::string& name) const {
     const std::string what = "attribute '" + name + "' of " + object;
     if (!exists(object)) errors.fail("no object " + object + " for " + what);
-    if (errors.check(H5Aexists_by_name(file.id(), object.c_str(), name.c_str(), H5P_DEFAULT),
+    if (errors.check(H5Aexists_by_name(loc(), relative(object).c_str(), name.c_str(), H5P_DEFAULT),
                      "look up " + what) == 0) {
       errors.fail("no " + what);
     }
     return detail::Attribute(errors.check(
-        H5Aopen_by_name(file.id(), object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+        H5Aopen_by_name(loc(), relative(object).c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
         "open " + what));
   }
 
   [[nodiscard]] detail::Dataset open_dataset(const std::string& path_in_file) const {
     if (!exists(path_in_file)) errors.fail("no dataset " + path_in_file);
-    return detail::Dataset(errors.check(H5Dopen2(file.id(), path_in_file.c_str(), H5P_DEFAULT),
-                                        "open dataset " + path_in_file));
+    return detail::Dataset(
+        errors.check(H5Dopen2(loc(), relative(path_in_file).c_str(), H5P_DEFAULT),
+                     "open dataset " + path_in_file));
   }
 
   // A dataset whose type is of `expected` class ("a string dataset", ...), or an OutputError.
@@ -141,7 +149,9 @@ struct H5Reader::Impl {
   }
 
   [[nodiscard]] bool exists(const std::string& object) const {
-    return errors.check(H5LTpath_valid(file.id(), object.c_str(), true), "look up " + object) > 0;
+    const std::string name = relative(object);
+    if (name == ".") return true;
+    return errors.check(H5LTpath_valid(loc(), name.c_str(), true), "look up " + object) > 0;
   }
 
   [[nodiscard]] H5T_class_t type_class(hid_t type, const std::string& what) const {
@@ -238,10 +248,12 @@ struct H5Reader::Impl {
   std::filesystem::path path;
   ErrorContext errors;
   detail::File file;
+  detail::Group group;  // the group a file of its own is read from (H5Reader(path, group))
   std::int64_t format_version = 0;
 };
 
-H5Reader::H5Reader(const std::filesystem::path& path) : impl_(std::make_unique<Impl>(path)) {
+H5Reader::H5Reader(const std::filesystem::path& path, const std::string& group)
+    : impl_(std::make_unique<Impl>(path)) {
   detail::silence_hdf5_error_printing();
   Impl& reader = *impl_;
   const ErrorContext& errors = reader.errors;
@@ -265,6 +277,16 @@ H5Reader::H5Reader(const std::filesystem::path& path) : impl_(std::make_unique<I
     const bool locked = reason.find("unable to lock file") != std::string::npos;
     errors.fail("cannot open the file: " + reason +
                 (locked ? " (another process, such as a running tumen, is writing it)" : ""));
+  }
+
+  if (!group.empty()) {
+    const std::string name = detail::relative_path(group);
+    if (name == "." || errors.check(H5LTpath_valid(reader.file.id(), name.c_str(), true),
+                                    "look up " + group) <= 0) {
+      errors.fail("no group " + group);
+    }
+    reader.group = detail::Group(
+        errors.check(H5Gopen2(reader.file.id(), name.c_str(), H5P_DEFAULT), "open " + group));
   }
 
   const char* const foreign = "not a tumen output file";
@@ -319,9 +341,9 @@ bool H5Reader::has_attribute(std::string_view object_path, std::string_view name
   const std::string object(object_path);
   if (!impl_->exists(object)) return false;
   const std::string attribute(name);
-  return impl_->errors.check(
-             H5Aexists_by_name(impl_->file.id(), object.c_str(), attribute.c_str(), H5P_DEFAULT),
-             "look up attribute '" + attribute + "' of " + object) > 0;
+  return impl_->errors.check(H5Aexists_by_name(impl_->loc(), detail::relative_path(object).c_str(),
+                                               attribute.c_str(), H5P_DEFAULT),
+                             "look up attribute '" + attribute + "' of " + object) > 0;
 }
 
 std::string H5Reader::string_attribute(std::string_view object_path, std::string_view name) const {

@@ -109,6 +109,12 @@ void check_options(const ErrorContext& errors, WriterOptions& options) {
         "its outputs");
   }
   options.summary_memory_bytes = std::max<std::size_t>(options.summary_memory_bytes, 1);
+  if (!options.group.empty() && (options.group.front() != '/' || options.group == "/")) {
+    errors.fail("group \"" + options.group + "\" must be an absolute path below the root");
+  }
+  if (!options.group.empty() && options.summary_only) {
+    errors.fail("a summary-only run cannot be written into a group");
+  }
 }
 
 // The counters the working file holds: the selected ones, and of those only the summarised ones
@@ -187,9 +193,10 @@ detail::Dataset create_per_replicate_dataset(const ErrorContext& errors, hid_t f
                                              const detail::PropertyList& properties) {
   const detail::Dataspace space = detail::simple_space(errors, dims);
   const detail::PropertyList access = per_replicate_access(errors, path);
-  return detail::Dataset(errors.check(H5Dcreate2(file, path.c_str(), file_type, space.id(),
-                                                 H5P_DEFAULT, properties.id(), access.id()),
-                                      "create dataset " + path));
+  return detail::Dataset(
+      errors.check(H5Dcreate2(file, detail::relative_path(path).c_str(), file_type, space.id(),
+                              H5P_DEFAULT, properties.id(), access.id()),
+                   "create dataset " + path));
 }
 
 // Selects replicates [index, index + count) of a per-replicate dataset: every axis but the first
@@ -268,7 +275,8 @@ detail::File create_file(const ErrorContext& errors, const std::filesystem::path
 }
 
 bool object_exists(const ErrorContext& errors, hid_t file, const std::string& path) {
-  return errors.check(H5LTpath_valid(file, path.c_str(), true), "look up " + path) > 0;
+  return errors.check(H5LTpath_valid(file, detail::relative_path(path).c_str(), true),
+                      "look up " + path) > 0;
 }
 
 void replace_string_attribute(const ErrorContext& errors, hid_t object, const std::string& path,
@@ -313,13 +321,17 @@ Attributes provenance_of(const RunDescription& run) {
 
 void write_root_attributes(const ErrorContext& errors, hid_t file, const RunDescription& run,
                            const WriterOptions& options) {
-  const detail::Group root(errors.check(H5Gopen2(file, "/", H5P_DEFAULT), "open /"));
+  const detail::Group root(errors.check(H5Gopen2(file, ".", H5P_DEFAULT), "open /"));
   const hid_t id = root.id();
   const std::string path = "/";
   detail::write_string_attribute(errors, id, path, "format", std::string(format_name));
   detail::write_number_attribute<std::int32_t>(errors, id, path, "format_version", format_version);
   detail::write_string_attribute(errors, id, path, "tumen_version", run.tumen_version);
   detail::write_string_attribute(errors, id, path, "rng", run.rng_scheme);
+  if (run.sweep_point) {
+    detail::write_number_attribute<std::uint64_t>(errors, id, path, "sweep_point",
+                                                  *run.sweep_point);
+  }
   detail::write_string_attribute(errors, id, path, "scenario_name", run.scenario_name);
   detail::write_string_attribute(errors, id, path, "scenario_hash", run.scenario_hash);
   detail::write_number_attribute<std::uint64_t>(errors, id, path, "seed", run.seed);
@@ -467,7 +479,9 @@ Layout create_layout(const ErrorContext& errors, hid_t file, const RunDescriptio
 struct H5Writer::Impl {
   Impl(std::filesystem::path final, const RunDescription& description, WriterOptions writer_options)
       : final_path(std::move(final)),
-        partial_path(std::filesystem::path(final_path) += partial_suffix),
+        partial_path(writer_options.group.empty()
+                         ? std::filesystem::path(final_path) += partial_suffix
+                         : final_path),
         new_path(std::filesystem::path(final_path) += new_suffix),
         errors(partial_path.string()),
         run(description),
@@ -476,9 +490,14 @@ struct H5Writer::Impl {
   void flush(const std::string& why) const {
     errors.check(H5Fflush(file.id(), H5F_SCOPE_LOCAL), "flush " + why);
   }
+  // Where the file's layout lives: the file's root, or the group of WriterOptions::group.
+  [[nodiscard]] hid_t loc() const { return group.is_open() ? group.id() : file.id(); }
+  [[nodiscard]] bool in_group() const { return !options.group.empty(); }
+
   void close_all() {
     closed = true;
     layout = Layout{};
+    (void)group.close();
     // Closing the file writes the last metadata, so its failure is a failure of the run.
     errors.check(file.close(), "close the file");
   }
@@ -487,6 +506,7 @@ struct H5Writer::Impl {
     throw ResumeError(partial_path.string() + ": cannot resume: " + why);
   }
   void open_for_resume();
+  void open_group_for_writing();
   void open_layout();
   void verify_replicates();
   std::vector<detail::SummaryInput> summary_inputs() const;
@@ -505,6 +525,7 @@ struct H5Writer::Impl {
 
   // The file is declared before the objects in it, so that it is closed after them.
   detail::File file;
+  detail::Group group;  // open only when writing into WriterOptions::group
   Layout layout;
 };
 
@@ -512,7 +533,7 @@ void H5Writer::Impl::open_for_resume() {
   std::error_code failure;
   if (!std::filesystem::exists(partial_path, failure)) refuse_resume("there is no such file");
   try {
-    const H5Reader reader(partial_path);
+    const H5Reader reader(partial_path, options.group);
     const std::vector<std::string> differences = identity_differences(reader, run, options);
     if (!differences.empty()) {
       std::string list;
@@ -542,11 +563,18 @@ void H5Writer::Impl::open_for_resume() {
                        ? " (another process, such as a running tumen, is writing it)"
                        : ""));
   }
+  if (in_group()) {
+    if (!object_exists(errors, file.id(), options.group)) {
+      refuse_resume("it has no group " + options.group);
+    }
+    group = detail::Group(errors.check(H5Gopen2(file.id(), options.group.c_str(), H5P_DEFAULT),
+                                       "open " + options.group));
+  }
   open_layout();
 
   // A run killed while finishing may have left a /summary or an end time: both are rewritten.
-  if (object_exists(errors, file.id(), "/summary")) {
-    errors.check(H5Ldelete(file.id(), "/summary", H5P_DEFAULT), "delete the old /summary");
+  if (object_exists(errors, loc(), "/summary")) {
+    errors.check(H5Ldelete(loc(), "summary", H5P_DEFAULT), "delete the old /summary");
   }
   if (errors.check(H5Aexists(layout.provenance.id(), "finished_utc"), "look up finished_utc") > 0) {
     errors.check(H5Adelete(layout.provenance.id(), "finished_utc"), "delete the old finished_utc");
@@ -565,14 +593,44 @@ void H5Writer::Impl::open_for_resume() {
   flush("the resumed file");
 }
 
+// Group mode: the container file exists (its owner made it); the group is created in it, with
+// any missing parents. A kill before the flush leaves a group that resume() refuses, and the
+// owner then deletes and writes anew.
+void H5Writer::Impl::open_group_for_writing() {
+  if (locked_by_another_process(final_path)) {
+    errors.fail("another process, such as a running tumen, is writing this file");
+  }
+  const detail::PropertyList access = detail::file_access(errors);
+  file = detail::File(H5Fopen(final_path.c_str(), H5F_ACC_RDWR, access.id()));
+  if (!file.is_open()) {
+    errors.fail("cannot open the file for writing: " + detail::take_innermost_hdf5_message());
+  }
+  if (object_exists(errors, file.id(), options.group)) {
+    errors.fail("it already has a group " + options.group);
+  }
+  const detail::PropertyList link_creation(
+      errors.check(H5Pcreate(H5P_LINK_CREATE), "create link properties"));
+  errors.check(H5Pset_create_intermediate_group(link_creation.id(), 1), "create link properties");
+  const detail::PropertyList creation =
+      detail::object_creation_properties(errors, H5P_GROUP_CREATE);
+  group = detail::Group(errors.check(
+      H5Gcreate2(file.id(), options.group.c_str(), link_creation.id(), creation.id(), H5P_DEFAULT),
+      "create group " + options.group));
+  Attributes provenance = provenance_of(run);
+  provenance.insert(provenance.end(), options.provenance_notes.begin(),
+                    options.provenance_notes.end());
+  layout = create_layout(errors, group.id(), run, options, stored_counters(options), provenance);
+  flush("the new group " + options.group);
+}
+
 void H5Writer::Impl::open_layout() {
   const auto open = [&](const std::string& path, const std::vector<hsize_t>& expected) {
-    if (!object_exists(errors, file.id(), path)) {
+    if (!object_exists(errors, loc(), path)) {
       refuse_resume("it has no " + path + "; start afresh with --force");
     }
-    detail::Dataset dataset(
-        errors.check(H5Dopen2(file.id(), path.c_str(), per_replicate_access(errors, path).id()),
-                     "open " + path));
+    detail::Dataset dataset(errors.check(H5Dopen2(loc(), detail::relative_path(path).c_str(),
+                                                  per_replicate_access(errors, path).id()),
+                                         "open " + path));
     const detail::Dataspace space(errors.check(H5Dget_space(dataset.id()), "read " + path));
     std::vector<hsize_t> dims(
         static_cast<std::size_t>(errors.check(H5Sget_simple_extent_ndims(space.id()), path)));
@@ -596,8 +654,8 @@ void H5Writer::Impl::open_layout() {
   layout.replicate_dims = {run.replicate_count()};
   layout.replicate_done = open("/replicate_done", layout.replicate_dims);
   layout.replicate_wall_seconds = open("/provenance/replicate_wall_seconds", layout.replicate_dims);
-  layout.provenance = detail::Group(
-      errors.check(H5Gopen2(file.id(), "/provenance", H5P_DEFAULT), "open /provenance"));
+  layout.provenance =
+      detail::Group(errors.check(H5Gopen2(loc(), "provenance", H5P_DEFAULT), "open /provenance"));
 }
 
 void H5Writer::Impl::verify_replicates() {
@@ -658,15 +716,15 @@ std::vector<detail::SummaryInput> H5Writer::Impl::summary_inputs() const {
 }
 
 void H5Writer::Impl::finish_in_place() {
-  if (object_exists(errors, file.id(), "/summary")) {
-    errors.check(H5Ldelete(file.id(), "/summary", H5P_DEFAULT), "delete the old /summary");
+  if (object_exists(errors, loc(), "/summary")) {
+    errors.check(H5Ldelete(loc(), "summary", H5P_DEFAULT), "delete the old /summary");
   }
-  detail::write_summary_group(errors, file.id(), run, summary_inputs(),
-                              options.summary_memory_bytes);
+  detail::write_summary_group(errors, loc(), run, summary_inputs(), options.summary_memory_bytes);
   replace_string_attribute(errors, layout.provenance.id(), "/provenance", "finished_utc",
                            utc_now());
   flush("the finished file");
   close_all();
+  if (in_group()) return;  // the container's owner decides when the file is complete
 
   std::error_code failure;
   std::filesystem::rename(partial_path, final_path, failure);
@@ -747,6 +805,10 @@ H5Writer::H5Writer(std::filesystem::path final_path, const RunDescription& run,
   check_options(errors, writer.options);
   check_run_description(errors, run);
   writer.written.assign(run.replicate_count(), false);
+  if (writer.in_group()) {
+    writer.open_group_for_writing();
+    return;
+  }
   std::error_code failure;
   if (std::filesystem::exists(writer.partial_path, failure) &&
       locked_by_another_process(writer.partial_path)) {

@@ -16,6 +16,8 @@ struct EnsembleOptions {
   std::uint64_t seed = 1;
   std::uint64_t replicate_begin = 0;
   std::uint64_t replicate_end = 1;
+  // The point field of the RNG streams (docs/rng.md): 0 for a plain run, k + 1 for sweep point k.
+  std::uint64_t stream_point = 0;
   int threads = 1;
   std::function<bool(std::uint64_t)> skip;                    // replicates already done (resume)
   std::function<void(std::uint64_t done)> on_replicate_done;  // called under the sink's lock

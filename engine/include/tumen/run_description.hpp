@@ -47,6 +47,9 @@ struct RunDescription {
   std::string start_date;  // ISO 8601
   std::string end_date;
   Period period = Period::month;
+  // Sweep point k, for a run that is one point of `tumen sweep`: its RNG streams carry the point
+  // field k + 1 (docs/rng.md). Written as the root attribute `sweep_point`; absent for a plain run.
+  std::optional<std::uint64_t> sweep_point;
 
   // Coordinates.
   std::vector<std::int32_t> period_start_days;  // /time: days since start_date

@@ -26,10 +26,16 @@ PropertyList object_creation_properties(const ErrorContext& errors, hid_t proper
   return properties;
 }
 
+std::string relative_path(const std::string& path) {
+  const std::size_t first = path.find_first_not_of('/');
+  return first == std::string::npos ? std::string(".") : path.substr(first);
+}
+
 Group create_group(const ErrorContext& errors, hid_t file, const std::string& path) {
   const PropertyList creation = object_creation_properties(errors, H5P_GROUP_CREATE);
-  return Group(errors.check(H5Gcreate2(file, path.c_str(), H5P_DEFAULT, creation.id(), H5P_DEFAULT),
-                            "create group " + path));
+  return Group(errors.check(
+      H5Gcreate2(file, relative_path(path).c_str(), H5P_DEFAULT, creation.id(), H5P_DEFAULT),
+      "create group " + path));
 }
 
 void write_string_attribute(const ErrorContext& errors, hid_t object,
@@ -50,8 +56,8 @@ Dataset write_string_dataset(const ErrorContext& errors, hid_t file, const std::
   const Datatype type = utf8_string_type(errors);
   const Dataspace space = simple_space(errors, {values.size()});
   const PropertyList creation = object_creation_properties(errors, H5P_DATASET_CREATE);
-  Dataset dataset(errors.check(H5Dcreate2(file, path.c_str(), type.id(), space.id(), H5P_DEFAULT,
-                                          creation.id(), H5P_DEFAULT),
+  Dataset dataset(errors.check(H5Dcreate2(file, relative_path(path).c_str(), type.id(), space.id(),
+                                          H5P_DEFAULT, creation.id(), H5P_DEFAULT),
                                "create dataset " + path));
   if (!values.empty()) {
     std::vector<const char*> texts;
@@ -115,8 +121,8 @@ Dataset write_float64_array(const ErrorContext& errors, hid_t file, const std::s
                             const std::vector<hsize_t>& dims, const std::vector<double>& values) {
   const Dataspace space = simple_space(errors, dims);
   const PropertyList creation = object_creation_properties(errors, H5P_DATASET_CREATE);
-  Dataset dataset(errors.check(H5Dcreate2(file, path.c_str(), H5T_IEEE_F64LE, space.id(),
-                                          H5P_DEFAULT, creation.id(), H5P_DEFAULT),
+  Dataset dataset(errors.check(H5Dcreate2(file, relative_path(path).c_str(), H5T_IEEE_F64LE,
+                                          space.id(), H5P_DEFAULT, creation.id(), H5P_DEFAULT),
                                "create dataset " + path));
   if (!values.empty()) {
     errors.check(

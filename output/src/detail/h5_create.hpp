@@ -56,6 +56,11 @@ Dataspace simple_space(const ErrorContext& errors, const std::vector<hsize_t>& d
 // with the same inputs differ only where /provenance says they do.
 PropertyList object_creation_properties(const ErrorContext& errors, hid_t property_class);
 
+// The name HDF5 is given for `path` ("/events") under a location: relative to it ("events", or
+// "." for "/"), so that the same layout can be written at the root of a file or inside a group
+// (a sweep point, /point/0003), while messages keep naming the object as a file of its own would.
+std::string relative_path(const std::string& path);
+
 Group create_group(const ErrorContext& errors, hid_t file, const std::string& path);
 
 void write_string_attribute(const ErrorContext& errors, hid_t object,
@@ -109,9 +114,10 @@ Dataset write_number_dataset(const ErrorContext& errors, hid_t file, const std::
                              const std::vector<Number>& values) {
   const Dataspace space = simple_space(errors, {values.size()});
   const PropertyList creation = object_creation_properties(errors, H5P_DATASET_CREATE);
-  Dataset dataset(errors.check(H5Dcreate2(file, path.c_str(), NumberType<Number>::file(),
-                                          space.id(), H5P_DEFAULT, creation.id(), H5P_DEFAULT),
-                               "create dataset " + path));
+  Dataset dataset(
+      errors.check(H5Dcreate2(file, relative_path(path).c_str(), NumberType<Number>::file(),
+                              space.id(), H5P_DEFAULT, creation.id(), H5P_DEFAULT),
+                   "create dataset " + path));
   if (!values.empty()) {
     errors.check(H5Dwrite(dataset.id(), NumberType<Number>::memory(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
                           values.data()),

@@ -36,7 +36,11 @@ class H5Reader {
   // Opens read-only. Throws "PATH: no such file", "PATH: not an HDF5 file", "PATH: not a tumen
   // output file (...)", "PATH: format_version N is newer than this tumen understands (1)", or
   // HDF5's reason for a damaged file.
-  explicit H5Reader(const std::filesystem::path& path);
+  //
+  // With a group ("/point/0003" of a `tumen sweep` file), reads the file of its own laid out
+  // below that group: every object path and the format checks are then relative to it. Throws
+  // "PATH: no group GROUP" when there is none.
+  explicit H5Reader(const std::filesystem::path& path, const std::string& group = "");
   ~H5Reader();
   H5Reader(const H5Reader&) = delete;
   H5Reader& operator=(const H5Reader&) = delete;

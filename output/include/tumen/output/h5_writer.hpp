@@ -42,6 +42,12 @@ struct WriterOptions {
   // Further string attributes of /provenance (name, value) for a new file, after the standard
   // ones: `tumen merge` records its parts in `merged_from`.
   std::vector<std::pair<std::string, std::string>> provenance_notes = {};
+  // Write the run into this group ("/point/0003") of the existing file at the final path, laid
+  // out below it exactly as a file of its own, instead of into a file of its own: `tumen sweep`
+  // keeps one group per point in one file. The writer then neither makes a .partial nor renames:
+  // finish() leaves the group complete and the file where it is, and resume() reopens the group.
+  // Empty: a file of its own.
+  std::string group = {};
 };
 
 // What resume() found in the .partial file.
