@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -41,6 +42,11 @@ struct WriterOptions {
   // Further string attributes of /provenance (name, value) for a new file, after the standard
   // ones: `tumen merge` records its parts in `merged_from`.
   std::vector<std::pair<std::string, std::string>> provenance_notes = {};
+  // Called by finish() with the path of the closed, complete .partial file, after /summary and
+  // before the rename to the final path, to add what a command derives from the whole run
+  // (`tumen predict` adds /parameters and /predictive). A throw leaves the .partial, which
+  // --resume finishes again. Not available with summary_only.
+  std::function<void(const std::filesystem::path&)> before_rename = {};
 };
 
 // What resume() found in the .partial file.
