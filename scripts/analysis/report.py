@@ -74,7 +74,8 @@ def read_calibration(path):
                                       "\"tumen-calibration\")")
         if "stop_reason" not in f.attrs:
             raise tumen_io.TumenError(f"{path}: the calibration is unfinished (no stop_reason)")
-        groups = sorted(g for g in f.get("generation", {}) if "complete" in f["generation"][g].attrs)
+        generations = f.get("generation", {})
+        groups = sorted(g for g in generations if "complete" in generations[g].attrs)
         if not groups:
             raise tumen_io.TumenError(f"{path}: the calibration has no complete generation")
         last = f["generation"][groups[-1]]
@@ -177,7 +178,8 @@ def figure_arrivals(predictive, calibration, prefix, dpi):
 
 
 def figure_posterior(calibration, prefix, dpi):
-    names, particles, weights = calibration["names"], calibration["particles"], calibration["weights"]
+    names, particles = calibration["names"], calibration["particles"]
+    weights = calibration["weights"]
     k = len(names)
     ranges = [prior_range(p) for p in calibration["priors"]]
     size = max(4.5, 2.8 * k)
@@ -282,7 +284,8 @@ def write_tables(predictive, calibration, year, prefix):
                 f"predict seed {predictive['seed']}).\n\n")
         f.write("| quantity | median | 50% interval | 90% interval |\n|---|---:|---:|---:|\n")
         for _, label, p5, p25, p50, p75, p95 in rows:
-            f.write(f"| {label} | {p50:,.0f} | {p25:,.0f}–{p75:,.0f} | {p5:,.0f}–{p95:,.0f} |\n")
+            f.write(f"| {label} | {p50:,.0f} | {p25:,.0f}–{p75:,.0f} "
+                    f"| {p5:,.0f}–{p95:,.0f} |\n")
         if not math.isnan(observed):
             f.write(f"\nObserved arrivals at {predictive['destinations']} in {year}: "
                     f"{observed:,.0f}.\n")
