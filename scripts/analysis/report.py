@@ -33,6 +33,7 @@ try:
 
     import tumen_io
     import tumen_plot
+    from matplotlib.patches import Patch
     from tumen_plot import plt
 except ImportError as missing:
     sys.exit(f"report.py: error: {missing}")
@@ -223,14 +224,23 @@ def figure_posterior(calibration, prefix, dpi):
 
 def figure_stocks(predictive, prefix, dpi):
     years, data = predictive["years"], predictive["data"]
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = plt.subplots(figsize=(8, 5))
     for (name, label), color in zip(STOCKS, ("#1f3b73", "#d1495b", "#2a9d8f")):
-        band_plot(ax, years, data[name], label, color)
+        q = data[name]
+        ax.fill_between(years, q[:, 0], q[:, 4], color=color, alpha=0.15, linewidth=0)
+        ax.fill_between(years, q[:, 1], q[:, 3], color=color, alpha=0.35, linewidth=0)
+        ax.plot(years, q[:, 2], color=color, linewidth=1.8, label=label)
+    handles, labels = ax.get_legend_handles_labels()
+    handles += [Patch(facecolor="grey", alpha=0.45, linewidth=0),
+                Patch(facecolor="grey", alpha=0.15, linewidth=0)]
+    labels += ["50% interval", "90% interval"]
+    ax.legend(handles, labels, fontsize=7, ncol=3, loc="upper center",
+              bbox_to_anchor=(0.5, -0.13))
     ax.set_ylim(bottom=0)
     ax.set_xlabel("year")
     ax.set_ylabel("people at the end of the year")
-    ax.set_title("Hidden stocks (posterior predictive)")
-    ax.legend(fontsize=7, ncol=3, loc="upper left")
+    ax.set_title("Hidden stocks (posterior predictive: medians and intervals)")
+    fig.tight_layout()
     tumen_plot.save(fig, prefix, dpi)
 
 
