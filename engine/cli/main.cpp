@@ -122,7 +122,9 @@ int main(int argc, char** argv) {
   PredictArgs predict;
   auto* predict_cmd = app.add_subcommand(
       "predict", "Run the posterior predictive of a finished calibration (docs/calibration.md)");
-  predict_cmd->add_option("calibration", predict.calibration, "Calibration HDF5 file")->required();
+  predict_cmd
+      ->add_option("calibration_file", predict.calibration, "Calibration HDF5 file (CALIB.h5)")
+      ->required();
   predict_cmd->add_option("-o,--output", predict.output, "Output file")->required();
   predict_cmd
       ->add_option("-r,--replicates", predict.replicates,
