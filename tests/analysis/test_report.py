@@ -49,8 +49,15 @@ def setUpModule():
     shutil.rmtree(OPTIONS.work, ignore_errors=True)
     shutil.copytree(os.path.join(OPTIONS.source, "scenarios", "tests", "calibration"),
                     OPTIONS.work)
-    tumen("calibrate", "calibration.toml", "-o", "calib.h5", "-q", "-t", "2")
-    tumen("predict", "calib.h5", "-o", "predict.h5", "-r", "100", "-q", "-t", "2")
+    # The example calibration cut to 20 particles and 2 generations: cheap in every build.
+    with open(os.path.join(OPTIONS.work, "calibration.toml")) as f:
+        text = f.read()
+    text = text.replace("particles = 40", "particles = 20")
+    text = text.replace("max_generations = 4", "max_generations = 2")
+    with open(os.path.join(OPTIONS.work, "small.toml"), "w") as f:
+        f.write(text)
+    tumen("calibrate", "small.toml", "-o", "calib.h5", "-q", "-t", "2")
+    tumen("predict", "calib.h5", "-o", "predict.h5", "-r", "60", "-q", "-t", "2")
     tumen("predict", "calib.h5", "-o", "other-seed.h5", "-r", "20", "-q", "--seed", "3")
 
 
@@ -131,8 +138,8 @@ class ReportErrorTest(unittest.TestCase):
         """A predict file of another calibration (same scenario, other posterior) is refused."""
         shutil.copy(os.path.join(OPTIONS.work, "calib.h5"), os.path.join(OPTIONS.work, "cut.h5"))
         with h5py.File(os.path.join(OPTIONS.work, "cut.h5"), "a") as f:
-            del f["generation/0003"]
-        self.expect_error(["cut.h5", "predict.h5", "-o", "x"], "was drawn from generation 3")
+            del f["generation/0001"]
+        self.expect_error(["cut.h5", "predict.h5", "-o", "x"], "was drawn from generation 1")
 
 
 def main():

@@ -25,13 +25,37 @@ using namespace tumen::testing;
 
 namespace {
 
-// A scratch folder holding a copy of scenarios/tests/calibration and its calibration, made once
-// for the whole test program (a few seconds).
+// A scratch folder holding a copy of scenarios/tests/calibration and a small calibration of it,
+// made once for the whole test program.
 struct Folder {
   Folder() : dir("predict-cli") {
     std::filesystem::copy(source_path("scenarios/tests/calibration"), dir.path(),
                           std::filesystem::copy_options::recursive);
-    const CommandResult calibrated = tumen("calibrate calibration.toml -o calib.h5 -t 2 -q");
+    // The example calibration cut to 20 particles and 2 generations: a posterior with unequal
+    // weights, at a quarter of the cost (the sanitizer build runs this too).
+    std::ofstream(dir.path() / "small.toml") << R"([calibration]
+scenario = "two_place_years.toml"
+particles = 20
+seed = 2024
+[observed]
+file = "observed.csv"
+destinations = ["Safe"]
+[stop]
+max_generations = 2
+[[parameter]]
+name = "departure.rate_per_day"
+prior = "uniform"
+low = 0.5
+high = 8.0
+[[parameter]]
+name = "departure.female_share"
+prior = "truncated_normal"
+mean = 0.5
+sd = 0.25
+low = 0.0
+high = 1.0
+)";
+    const CommandResult calibrated = tumen("calibrate small.toml -o calib.h5 -t 2 -q");
     if (calibrated.exit_code != 0) throw std::runtime_error("calibrate failed: " + calibrated.err);
   }
   [[nodiscard]] CommandResult tumen(const std::string& arguments) const {
@@ -311,6 +335,13 @@ TEST_CASE("tumen predict refuses a base scenario changed since the calibration",
   };
   REQUIRE(std::filesystem::exists(folder().at("calib.h5")));
   std::filesystem::copy_file(folder().at("calib.h5"), dir.path() / "calib.h5");
+  // Without its CALIB.toml (the one on calibrate's command line) beside it:
+  const CommandResult lost = tumen("predict calib.h5 -o x.h5 -r 3");
+  CHECK(lost.exit_code == 1);
+  CHECK_THAT(lost.err, Catch::Contains("small.toml: error: calib.h5 was made from this calibration "
+                                       "file (on its command line), but it is not there"));
+  std::filesystem::copy_file(folder().at("small.toml"), dir.path() / "small.toml");
+  REQUIRE(tumen("predict calib.h5 -o before.h5 -r 3 -q").exit_code == 0);
   std::ofstream(dir.path() / "two_place_years.toml", std::ios::app) << "\n# edited\n";
   const CommandResult result = tumen("predict calib.h5 -o x.h5 -r 3");
   INFO(result.err);
