@@ -36,10 +36,24 @@ struct CalibrateArgs {
   std::string command_line;
 };
 
+struct PredictArgs {
+  std::string calibration;            // CALIB.h5, a finished calibration file
+  std::string output;                 // -o, required
+  std::uint64_t replicates = 1000;    // posterior draws, one replicate each
+  int threads = 0;                    // 0: every CPU this process may use
+  std::optional<std::uint64_t> seed;  // default: the calibration's seed
+  std::string calibration_toml;       // --calibration; empty: from the file's command line
+  bool resume = false;
+  bool force = false;
+  bool quiet = false;
+  std::string command_line;
+};
+
 int run_command(const RunArgs& args);
 // `tumen run` as the command line starts it: run_command, or, in the MPI build, the run across the
 // ranks of `mpirun` (mpi_run.cpp).
 int start_run(const RunArgs& args);
+int predict_command(const PredictArgs& args);
 int calibrate_command(const CalibrateArgs& args);
 int validate_command(const std::string& scenario, const std::vector<std::string>& set);
 int inspect_command(const std::string& path, bool json);

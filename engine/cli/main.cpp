@@ -119,6 +119,32 @@ int main(int argc, char** argv) {
       ->excludes(calibrate_force);
   calibrate_cmd->add_flag("-q,--quiet", calibrate.quiet, "No progress lines and no summary");
 
+  PredictArgs predict;
+  auto* predict_cmd = app.add_subcommand(
+      "predict", "Run the posterior predictive of a finished calibration (docs/calibration.md)");
+  predict_cmd
+      ->add_option("calibration_file", predict.calibration, "Calibration HDF5 file (CALIB.h5)")
+      ->required();
+  predict_cmd->add_option("-o,--output", predict.output, "Output file")->required();
+  predict_cmd
+      ->add_option("-r,--replicates", predict.replicates,
+                   "Posterior draws, one replicate each (default 1000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32));
+  predict_cmd
+      ->add_option("-t,--threads", predict.threads,
+                   "Threads (default: the CPUs this process may use)")
+      ->check(CLI::Range(1, 4096));
+  predict_cmd->add_option("--seed", predict.seed, "Seed (default: the calibration's)");
+  predict_cmd->add_option("--calibration", predict.calibration_toml,
+                          "The CALIB.toml (default: the one on the calibration's command line)");
+  auto* predict_force = predict_cmd->add_flag(
+      "--force", predict.force, "Overwrite an existing output file or leftover .partial");
+  predict_cmd
+      ->add_flag("--resume", predict.resume,
+                 "Continue the interrupted run left in OUT.h5.partial (same inputs)")
+      ->excludes(predict_force);
+  predict_cmd->add_flag("-q,--quiet", predict.quiet, "No progress bar and no summary");
+
   std::string validate_path;
   std::vector<std::string> validate_set;
   auto* validate_cmd = app.add_subcommand("validate", "Check a scenario and summarise it");
@@ -200,6 +226,10 @@ int main(int argc, char** argv) {
     if (*calibrate_cmd) {
       calibrate.command_line = join_arguments(argc, argv);
       return calibrate_command(calibrate);
+    }
+    if (*predict_cmd) {
+      predict.command_line = join_arguments(argc, argv);
+      return predict_command(predict);
     }
     if (*validate_cmd) return validate_command(validate_path, validate_set);
     if (*inspect_cmd) return inspect_command(inspect_path, inspect_json);

@@ -115,6 +115,13 @@ CalibrationFile read_calibration_file(const std::filesystem::path& path) {
     result.stop_explanation = detail::read_string_attribute(errors, root, "/", "stop_explanation");
   }
 
+  if (link_exists(errors, root, "/provenance")) {
+    const detail::Group provenance(
+        errors.check(H5Gopen2(root, "/provenance", H5P_DEFAULT), "open /provenance"));
+    result.command_line =
+        detail::read_string_attribute(errors, provenance.id(), "/provenance", "command_line");
+  }
+
   const std::size_t dimensions = identity.parameters.size();
   const std::size_t n = identity.particles;
   if (!link_exists(errors, root, detail::kGenerationGroup)) return result;

@@ -108,6 +108,9 @@ void check_options(const ErrorContext& errors, WriterOptions& options) {
         "a summary-only run needs at least one of events, arrivals, stocks and occupancy among "
         "its outputs");
   }
+  if (options.summary_only && options.before_rename) {
+    errors.fail("a summary-only run has no before_rename step");
+  }
   options.summary_memory_bytes = std::max<std::size_t>(options.summary_memory_bytes, 1);
   if (!options.group.empty() && (options.group.front() != '/' || options.group == "/")) {
     errors.fail("group \"" + options.group + "\" must be an absolute path below the root");
@@ -725,6 +728,7 @@ void H5Writer::Impl::finish_in_place() {
   flush("the finished file");
   close_all();
   if (in_group()) return;  // the container's owner decides when the file is complete
+  if (options.before_rename) options.before_rename(partial_path);
 
   std::error_code failure;
   std::filesystem::rename(partial_path, final_path, failure);

@@ -14,6 +14,7 @@ struct CalibrationFile {
   std::vector<calibration::Generation> generations;  // complete ones, in order
   std::string stop_reason;                           // "" in a .partial
   std::string stop_explanation;
+  std::string command_line;  // /provenance: the `tumen calibrate` command that wrote it
 };
 
 // Throws OutputError ("PATH: ...") for a missing, damaged or non-calibration file.

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -48,6 +49,11 @@ struct WriterOptions {
   // finish() leaves the group complete and the file where it is, and resume() reopens the group.
   // Empty: a file of its own.
   std::string group = {};
+  // Called by finish() with the path of the closed, complete .partial file, after /summary and
+  // before the rename to the final path, to add what a command derives from the whole run
+  // (`tumen predict` adds /parameters and /predictive). A throw leaves the .partial, which
+  // --resume finishes again. Not available with summary_only.
+  std::function<void(const std::filesystem::path&)> before_rename = {};
 };
 
 // What resume() found in the .partial file.
