@@ -13,6 +13,7 @@
 #include <iostream>
 #include <new>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -96,6 +97,13 @@ std::runtime_error unexpected(const mpi::Message& message) {
   return std::runtime_error("MPI: an unexpected message (tag " +
                             std::to_string(static_cast<int>(message.tag)) + ") from rank " +
                             std::to_string(message.source));
+}
+
+// Prints `text` in one write and ends the job with `code`: the pieces of a message written one by
+// one may come out of mpirun split by its own MPI_Abort notice.
+[[noreturn]] void end_job(const mpi::World& world, int code, const std::string& text) {
+  std::cerr << text << std::flush;
+  world.abort(code);
 }
 
 // The exit code of a sweep that a signal stopped (DESIGN.md: 130 or 143).
@@ -314,41 +322,42 @@ int sweep_worker(const mpi::World& world, const SweepArgs& args) {
       if (!spec) {
         spec = sweep::load_sweep(args.sweep, diagnostics);
         if (!spec) {
-          std::cerr << rank << "error: the sweep loaded on rank 0 but not here:\n";
-          diagnostics.print(std::cerr);
-          world.abort(kInvalidInput);
+          std::ostringstream text;
+          text << rank << "error: the sweep loaded on rank 0 but not here:\n";
+          diagnostics.print(text);
+          end_job(world, kInvalidInput, text.str());
         }
       }
       if (start.point >= spec->points.size()) {
-        std::cerr << rank << "error: " << args.sweep << " has " << spec->points.size()
-                  << " points here, but rank 0 runs point " << start.point
-                  << ": every rank must see the same files\n";
-        world.abort(kInvalidInput);
+        end_job(world, kInvalidInput,
+                rank + "error: " + args.sweep + " has " + std::to_string(spec->points.size()) +
+                    " points here, but rank 0 runs point " + std::to_string(start.point) +
+                    ": every rank must see the same files\n");
       }
       auto scenario = load_scenario(spec->scenario_path, LoadOptions{spec->overrides(start.point)},
                                     diagnostics);
       if (!scenario) {
-        std::cerr << rank << "error: point " << start.point
-                  << " of the sweep loaded on rank 0 but not here:\n";
-        diagnostics.print(std::cerr);
-        world.abort(kInvalidInput);
+        std::ostringstream text;
+        text << rank << "error: point " << start.point
+             << " of the sweep loaded on rank 0 but not here:\n";
+        diagnostics.print(text);
+        end_job(world, kInvalidInput, text.str());
       }
       if (scenario->hash != start.scenario_hash) {
-        std::cerr << rank << "error: point " << start.point << " of " << args.sweep
-                  << " resolves to another scenario here than on rank 0 (scenario_hash "
-                  << scenario->hash << ", rank 0 has " << start.scenario_hash
-                  << "): every rank must see the same files\n";
-        world.abort(kInvalidInput);
+        end_job(world, kInvalidInput,
+                rank + "error: point " + std::to_string(start.point) + " of " + args.sweep +
+                    " resolves to another scenario here than on rank 0 (scenario_hash " +
+                    scenario->hash + ", rank 0 has " + start.scenario_hash +
+                    "): every rank must see the same files\n");
       }
       const Model model(std::move(*scenario), static_cast<Period>(start.period));
       stopped = run_point_here(world, model, start, threads, stopped);
     }
   } catch (const std::bad_alloc&) {
-    std::cerr << rank << "error: out of memory\n";
+    end_job(world, kFailure, rank + "error: out of memory\n");
   } catch (const std::exception& e) {
-    std::cerr << rank << "error: " << e.what() << '\n';
+    end_job(world, kFailure, rank + "error: " + e.what() + "\n");
   }
-  world.abort(kFailure);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `tumen sweep` in the MPI build against the serial one (label "mpi", docs/sweeps.md "Under
-# MPI"): `mpirun -n 1`, `-n 2` and `-n 3` against the serial build's sweep of the same file,
+# MPI"): `mpirun -n 1` and `-n 2` (and `-n 3` on a slice) against the serial build's sweep,
 # compared with h5diff (every dataset; only the provenance groups, which name the host, the time
 # and the command line, are left out); a slice; a sweep stopped by SIGTERM to mpirun and resumed
 # under MPI; and the errors, reported once with the contract's exit code, never a hang.
@@ -67,15 +67,15 @@ exit_code() {
   fi
 }
 
-echo "== identity: serial build, mpirun -n 1, -n 2, -n 3 (grid: 30 points of 3 replicates)"
+echo "== identity: serial build, mpirun -n 1, -n 2 (grid: 30 points of 3 replicates)"
 "$serial_tumen" sweep "$grid" -r 3 -t 2 -o serial.h5 -q
 exit_code "serial sweep" 0 $?
-for n in 1 2 3; do
+for n in 1 2; do
   ranks "$n" sweep "$grid" -r 3 -t 1 -o "n$n.h5" >"n$n.out"
   exit_code "mpirun -n $n" 0 $? && same "grid -n $n vs serial" serial.h5 "n$n.h5" 30
 done
-grep -q "^3 ranks: rank 0 ran" n3.out || fail "mpirun -n 3: no line saying who ran what"
-cat n3.out
+grep -q "^2 ranks: rank 0 ran" n2.out || fail "mpirun -n 2: no line saying who ran what"
+cat n2.out
 
 echo "== identity: a slice, a Latin hypercube, gzip 0"
 "$serial_tumen" sweep "$grid" --point-range 7:19 -t 2 -o serial-slice.h5 -q
@@ -134,6 +134,7 @@ else
   ranks 2 sweep korea_sweep.toml -t 1 -o stopped.h5 -q --resume 2>resume.err
   exit_code "--resume -n 2" 0 $? &&
     same "stopped and resumed -n 2 vs serial" serial-korea.h5 stopped.h5 3
+  cat resume.err
   ranks 3 sweep korea_sweep.toml -t 1 -o stopped.h5 -q --resume 2>complete.err
   exit_code "--resume of a complete file" 0 $?
   grep -q "already complete" complete.err || fail "--resume of a complete file: no message"
