@@ -83,5 +83,8 @@ struct SweepArgs {
 };
 
 int sweep_command(const SweepArgs& args);
+// `tumen sweep` as the command line starts it: sweep_command, or, in the MPI build, the sweep
+// across the ranks of `mpirun` (mpi_sweep.cpp).
+int start_sweep(const SweepArgs& args);
 
 }  // namespace tumen::cli

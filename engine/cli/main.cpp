@@ -239,7 +239,7 @@ int main(int argc, char** argv) {
     }
     if (*sweep_cmd) {
       sweep.command_line = join_arguments(argc, argv);
-      return sweep_command(sweep);
+      return start_sweep(sweep);
     }
     if (*bench_cmd) return bench_command(bench);
     std::cerr << app.help();

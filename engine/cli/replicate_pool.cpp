@@ -2,15 +2,17 @@
 
 #include <algorithm>
 
+#include "tumen/rng.hpp"
 #include "tumen/simulation.hpp"
 
 namespace tumen::cli {
 
 ReplicatePool::ReplicatePool(const Model& model, std::uint64_t seed, int threads,
                              std::function<void(FinishedReplicate&)> after_run,
-                             const std::atomic<bool>* stop)
+                             const std::atomic<bool>* stop, std::uint64_t stream_point)
     : model_(model),
       seed_(seed),
+      stream_point_(stream_point),
       threads_(std::max(threads, 1)),
       after_run_(std::move(after_run)),
       stop_(stop),
@@ -42,7 +44,8 @@ void ReplicatePool::run_one(std::uint64_t replicate) {
   finished.result.replicate = replicate;
   try {
     const auto started = std::chrono::steady_clock::now();
-    Simulation simulation(model_, seed_, replicate, SimulationOptions{false});
+    Simulation simulation(model_, rng::Key{seed_, rng::replicate_stream(replicate, stream_point_)},
+                          SimulationOptions{false});
     // It stops between days when either the signal flag or halt() asks.
     bool completed = true;
     while (!simulation.finished()) {

@@ -32,9 +32,11 @@ class ReplicatePool {
  public:
   // `after_run` runs on the worker thread once a replicate completes (encoding its chunks, say);
   // it must be safe to call from several threads at once. `stop` (the signal flag) is checked
-  // between days, as is halt().
+  // between days, as is halt(). `stream_point` is EnsembleOptions::stream_point (a sweep's point
+  // k + 1; 0 for a plain run).
   ReplicatePool(const Model& model, std::uint64_t seed, int threads,
-                std::function<void(FinishedReplicate&)> after_run, const std::atomic<bool>* stop);
+                std::function<void(FinishedReplicate&)> after_run, const std::atomic<bool>* stop,
+                std::uint64_t stream_point = 0);
   // Halts what still runs and waits for it.
   ~ReplicatePool();
   ReplicatePool(const ReplicatePool&) = delete;
@@ -55,6 +57,7 @@ class ReplicatePool {
 
   const Model& model_;
   std::uint64_t seed_;
+  std::uint64_t stream_point_;
   int threads_;
   std::function<void(FinishedReplicate&)> after_run_;
   const std::atomic<bool>* stop_;

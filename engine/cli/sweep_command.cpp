@@ -4,7 +4,8 @@
 // The work is a list of (point, replicate) tasks: each point's replicates go through the same
 // Ensemble and ResultSink (H5Writer, writing into the point's group) as a plain run, with the
 // RNG point field k + 1, so a point's results depend only on (seed, its resolved scenario, k).
-// Points run one after another; within a point, replicates run in parallel.
+// Points run one after another; within a point, replicates run in parallel (on this process's
+// threads, or in the MPI build across the ranks of mpirun: mpi_sweep.cpp).
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +19,7 @@
 #include "output_path.hpp"
 #include "progress.hpp"
 #include "provenance_fields.hpp"
+#include "sweep_runner.hpp"
 #include "tumen/cpu_budget.hpp"
 #include "tumen/ensemble.hpp"
 #include "tumen/model.hpp"
@@ -107,6 +109,12 @@ std::optional<int> open_working_file(const fs::path& output, const fs::path& par
 }  // namespace
 
 int sweep_command(const SweepArgs& args) {
+  return sweep_command(
+      args, [](const Model& model, const RunDescription&, const EnsembleOptions& options,
+               output::H5Writer& writer) { return run_ensemble(model, options, writer); });
+}
+
+int sweep_command(const SweepArgs& args, const SweepPointRunner& runner) {
   install_interrupt_handlers();
 
   std::optional<ReplicateRange> slice;
@@ -234,7 +242,7 @@ int sweep_command(const SweepArgs& args) {
       ensemble.skip = [&](std::uint64_t replicate) { return writer->has_replicate(replicate); };
       ensemble.on_replicate_done = [&](std::uint64_t) { progress.update(++replicates_done); };
       ensemble.stop = &stop_requested();
-      const auto report = run_ensemble(model, ensemble, *writer);
+      const auto report = runner(model, run, ensemble, *writer);
       if (report.interrupted) {
         progress.finish();
         std::cerr << "tumen: interrupted in point " << k << "; the finished replicates are in "

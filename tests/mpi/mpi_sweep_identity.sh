@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# `tumen sweep` in the MPI build against the serial one (label "mpi", docs/sweeps.md "Under
+# MPI"): `mpirun -n 1` and `-n 2` (and `-n 3` on a slice) against the serial build's sweep,
+# compared with h5diff (every dataset; only the provenance groups, which name the host, the time
+# and the command line, are left out); a slice; a sweep stopped by SIGTERM to mpirun and resumed
+# under MPI; and the errors, reported once with the contract's exit code, never a hang.
+#
+# Usage: mpi_sweep_identity.sh MPI_TUMEN SERIAL_TUMEN SOURCE_DIR. A missing mpirun, h5diff or
+# serial binary is a failure, not a skip.
+set -uo pipefail
+mpi_tumen=$1
+serial_tumen=$2
+source_dir=$3
+
+failures=0
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+need() {
+  if ! command -v "$1" >/dev/null; then
+    echo "FAIL: $1 is not on PATH; $2" >&2
+    exit 1
+  fi
+}
+need mpirun "install openmpi-bin (scripts/bootstrap)"
+need h5diff "install hdf5-tools (scripts/bootstrap)"
+if [ ! -x "$serial_tumen" ]; then
+  echo "FAIL: no serial tumen at $serial_tumen: build the release preset first" \
+    "(cmake --preset release && cmake --build --preset release), or set TUMEN_SERIAL_TUMEN" >&2
+  exit 1
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/tumen-mpi-sweep.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+grid=$source_dir/scenarios/tests/sweep/grid.toml
+hypercube=$source_dir/scenarios/tests/sweep/latin_hypercube.toml
+
+# Every process of a test gets at most 120 s: a hang is a failure, never a stuck CI job.
+ranks() {
+  local count=$1
+  shift
+  timeout -k 5 120 mpirun --allow-run-as-root --oversubscribe -n "$count" "$mpi_tumen" "$@"
+}
+# h5diff of two sweep files without their provenance groups (/provenance and each point's).
+same() {
+  local name=$1 expected=$2 actual=$3 points=$4
+  local excludes=(--exclude-path /provenance)
+  for ((k = 0; k < points; ++k)); do
+    excludes+=(--exclude-path "$(printf '/point/%04d/provenance' "$k")")
+  done
+  if [ ! -f "$actual" ]; then
+    fail "$name: $actual was not written"
+  elif ! h5diff "${excludes[@]}" "$expected" "$actual" >"$name.h5diff" 2>&1; then
+    fail "$name: $actual differs from $expected:"
+    head -20 "$name.h5diff" >&2
+  else
+    echo "ok: $name"
+  fi
+}
+exit_code() {
+  local name=$1 expected=$2 actual=$3
+  if [ "$actual" -ne "$expected" ]; then
+    fail "$name: exit code $actual, expected $expected"
+    return 1
+  fi
+}
+
+echo "== identity: serial build, mpirun -n 1, -n 2 (grid: 30 points of 3 replicates)"
+"$serial_tumen" sweep "$grid" -r 3 -t 2 -o serial.h5 -q
+exit_code "serial sweep" 0 $?
+for n in 1 2; do
+  ranks "$n" sweep "$grid" -r 3 -t 1 -o "n$n.h5" >"n$n.out"
+  exit_code "mpirun -n $n" 0 $? && same "grid -n $n vs serial" serial.h5 "n$n.h5" 30
+done
+grep -q "^2 ranks: rank 0 ran" n2.out || fail "mpirun -n 2: no line saying who ran what"
+cat n2.out
+
+echo "== identity: a slice, a Latin hypercube, gzip 0"
+"$serial_tumen" sweep "$grid" --point-range 7:19 -t 2 -o serial-slice.h5 -q
+ranks 3 sweep "$grid" --point-range 7:19 -t 1 -o n3-slice.h5 -q
+exit_code "slice -n 3" 0 $? && same "slice 7:19 -n 3 vs serial" serial-slice.h5 n3-slice.h5 30
+"$serial_tumen" sweep "$hypercube" -r 5 --compression 0 -o serial-lhs.h5 -q
+ranks 2 sweep "$hypercube" -r 5 --compression 0 -t 2 -o n2-lhs.h5 -q
+exit_code "hypercube -n 2" 0 $? && same "hypercube -n 2 -t 2 vs serial" serial-lhs.h5 n2-lhs.h5 5
+
+echo "== --list-points under mpirun prints the points once"
+ranks 2 sweep "$grid" --list-points >list.out
+exit_code "--list-points -n 2" 0 $?
+[ "$(wc -l <list.out)" -eq 31 ] || fail "--list-points -n 2: expected 31 lines, got $(wc -l <list.out)"
+
+echo "== SIGTERM to mpirun leaves a resumable .partial; --resume under MPI finishes it"
+# Korea points take long enough (a second or so a replicate) to be stopped half way.
+cat >korea_sweep.toml <<TOML
+[sweep]
+scenario = "$source_dir/scenarios/korea/baseline.toml"
+design = "list"
+replicates = 4
+seed = 21
+
+[[parameter]]
+name = "departure.rate_per_day"
+values = [4.0, 6.0, 8.0]
+TOML
+"$serial_tumen" sweep korea_sweep.toml -t 2 -o serial-korea.h5 -q
+exit_code "serial korea sweep" 0 $?
+timeout -k 5 120 mpirun --allow-run-as-root --oversubscribe -n 2 "$mpi_tumen" sweep \
+  korea_sweep.toml -t 1 -o stopped.h5 -q 2>stop.err &
+mpirun_pid=$!
+for _ in $(seq 1 300); do
+  [ -f stopped.h5.partial ] && break
+  sleep 0.1
+done
+sleep 1.5
+kill -TERM "$mpirun_pid"
+wait "$mpirun_pid"
+stopped_code=$?
+if [ -f stopped.h5 ] || [ ! -f stopped.h5.partial ]; then
+  fail "SIGTERM: expected stopped.h5.partial and no stopped.h5 (exit code $stopped_code)"
+  cat stop.err >&2
+elif [ "$stopped_code" -eq 0 ]; then
+  fail "SIGTERM: mpirun exited with 0 though the sweep was stopped"
+else
+  echo "ok: SIGTERM left stopped.h5.partial (mpirun exit code $stopped_code)"
+  # Another seed is another sweep: refused (exit code 1), said once, by rank 0 only.
+  sed 's/^seed = 21$/seed = 22/' korea_sweep.toml >other_seed.toml
+  ranks 2 sweep other_seed.toml -t 1 -o stopped.h5 -q --resume 2>mismatch.err
+  exit_code "--resume of another sweep" 1 $?
+  if [ "$(grep -c 'cannot resume' mismatch.err)" -ne 1 ]; then
+    fail "--resume of another sweep: expected one 'cannot resume' message:"
+    cat mismatch.err >&2
+  fi
+  ranks 2 sweep korea_sweep.toml -t 1 -o stopped.h5 -q --resume 2>resume.err
+  exit_code "--resume -n 2" 0 $? &&
+    same "stopped and resumed -n 2 vs serial" serial-korea.h5 stopped.h5 3
+  cat resume.err
+  ranks 3 sweep korea_sweep.toml -t 1 -o stopped.h5 -q --resume 2>complete.err
+  exit_code "--resume of a complete file" 0 $?
+  grep -q "already complete" complete.err || fail "--resume of a complete file: no message"
+fi
+
+echo "== bad input under MPI: one message from rank 0, the contract's exit code"
+ranks 2 sweep "$work/missing.toml" -o missing.h5 2>missing.err
+exit_code "missing sweep file" 1 $?
+if [ "$(grep -c ': error: ' missing.err)" -ne 1 ]; then
+  fail "missing sweep file: expected one error line:"
+  cat missing.err >&2
+fi
+ranks 2 sweep "$grid" --point-range 20:31 -o range.h5 2>range.err
+exit_code "--point-range beyond the sweep" 2 $?
+grep -q "goes beyond the sweep" range.err || fail "--point-range: no message"
+ranks 2 sweep "$grid" -o serial.h5 2>exists.err
+exit_code "an existing output without --force" 1 $?
+
+echo "== a rank that resolves a point to another scenario ends the job, never a hang"
+# mpirun's MPMD form gives rank 1 the Latin hypercube where rank 0 has the grid.
+timeout -k 5 120 mpirun --allow-run-as-root --oversubscribe -n 1 "$mpi_tumen" sweep "$grid" \
+  -r 2 -o other.h5 -q : -n 1 "$mpi_tumen" sweep "$hypercube" -r 2 -o other.h5 -q 2>other.err
+exit_code "another sweep on rank 1" 1 $?
+grep -q "rank 1: error: point 0 of .* resolves to another scenario here than on rank 0" \
+  other.err || fail "another sweep on rank 1: no message"
+[ -f other.h5 ] && fail "another sweep on rank 1: other.h5 was finished"
+
+if [ "$failures" -gt 0 ]; then
+  echo "$failures failure(s)" >&2
+  exit 1
+fi
+echo "all MPI sweep checks passed"
