@@ -1,5 +1,5 @@
 // Every scenario shipped under scenarios/ validates and runs its first two years with a fixed
-// seed, keeping every person in exactly one state.
+// seed, keeping every person in exactly one state; the calibration and sweep files there load.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -11,6 +11,7 @@
 #include "tumen/model.hpp"
 #include "tumen/scenario_loader.hpp"
 #include "tumen/simulation.hpp"
+#include "tumen/sweep/sweep_spec.hpp"
 
 using namespace tumen;
 namespace fs = std::filesystem;
@@ -34,6 +35,16 @@ TEST_CASE("Every shipped scenario validates and runs", "[regression][scenarios]"
       for (const auto& d : diagnostics.all()) messages += format(d) + "\n";
       INFO(messages);
       CHECK(calibration);
+      continue;
+    }
+    // So must sweep files (docs/sweeps.md), which name their base scenario and points.
+    if (const std::string text = testing::slurp(file);
+        text.rfind("[sweep]", 0) == 0 || text.find("\n[sweep]") != std::string::npos) {
+      const auto sweep = sweep::load_sweep(file, diagnostics);
+      std::string messages;
+      for (const auto& d : diagnostics.all()) messages += format(d) + "\n";
+      INFO(messages);
+      CHECK(sweep);
       continue;
     }
     auto scenario = load_scenario(file, {}, diagnostics);
