@@ -11,7 +11,7 @@
 #include <iostream>
 #include <optional>
 
-#include "calibration_launch.hpp"
+#include "calibrate_spread.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "interrupt.hpp"

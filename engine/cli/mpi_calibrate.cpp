@@ -23,7 +23,7 @@
 #include <thread>
 #include <vector>
 
-#include "calibration_launch.hpp"
+#include "calibrate_spread.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "interrupt.hpp"
