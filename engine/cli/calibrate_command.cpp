@@ -11,6 +11,7 @@
 #include <iostream>
 #include <optional>
 
+#include "calibrate_spread.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "interrupt.hpp"
@@ -100,6 +101,10 @@ void print_posterior(const calibration::CalibrationSpec& spec, const calibration
 }  // namespace
 
 int calibrate_command(const CalibrateArgs& args) {
+  return calibrate_command(args, {});
+}
+
+int calibrate_command(const CalibrateArgs& args, const BatchEvaluatorFactory& spread) {
   install_interrupt_handlers();
   Diagnostics diagnostics;
   const auto spec = calibration::load_calibration(args.calibration, diagnostics);
@@ -194,9 +199,12 @@ int calibrate_command(const CalibrateArgs& args) {
                               std::uint64_t attempt) {
       return evaluator.distance(particle, generation, attempt);
     };
+    calibration::BatchEvaluator evaluate =
+        calibration::local_batch_evaluator(distance, threads, &stop_requested());
+    if (spread) evaluate = spread(*spec, settings, std::move(evaluate));
     std::optional<calibration::Generation> last = writer->last_generation();
     const auto outcome = calibration::run_abc_smc(
-        priors, settings, distance, writer->last_generation(),
+        priors, settings, evaluate, writer->last_generation(),
         [&](const calibration::Generation& generation) {
           writer->write_generation(generation);
           if (!args.quiet) print_generation(generation, spec->particles);

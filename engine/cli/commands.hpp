@@ -55,6 +55,9 @@ int run_command(const RunArgs& args);
 int start_run(const RunArgs& args);
 int predict_command(const PredictArgs& args);
 int calibrate_command(const CalibrateArgs& args);
+// `tumen calibrate` as the command line starts it: calibrate_command, or, in the MPI build, the
+// calibration with its particles evaluated across the ranks of `mpirun` (mpi_calibrate.cpp).
+int start_calibrate(const CalibrateArgs& args);
 int validate_command(const std::string& scenario, const std::vector<std::string>& set);
 int inspect_command(const std::string& path, bool json);
 

@@ -225,7 +225,7 @@ int main(int argc, char** argv) {
     }
     if (*calibrate_cmd) {
       calibrate.command_line = join_arguments(argc, argv);
-      return calibrate_command(calibrate);
+      return start_calibrate(calibrate);
     }
     if (*predict_cmd) {
       predict.command_line = join_arguments(argc, argv);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "tumen/calibration/importance_weights.hpp"
 #include "tumen/calibration/proposal_stream.hpp"
@@ -26,10 +27,12 @@ std::string number(double value) {
 
 // How many attempts to evaluate side by side. Only speed depends on it: the accepted set is the
 // first N accepted attempts whatever the batches.
-std::uint64_t batch_size(std::uint64_t needed, double expected_rate, int threads) {
+std::uint64_t batch_size(std::uint64_t needed, double expected_rate, int threads,
+                         std::uint64_t min_batch) {
   const double rate = std::max(expected_rate, 1e-3);
   const double wanted = std::ceil(static_cast<double>(needed) / rate * 1.1);
-  const auto lower = static_cast<std::uint64_t>(std::max(threads, 1));
+  const auto lower = std::min(std::max(static_cast<std::uint64_t>(std::max(threads, 1)), min_batch),
+                              std::uint64_t{16384});
   return std::clamp(static_cast<std::uint64_t>(std::min(wanted, 1e6)), lower, std::uint64_t{16384});
 }
 
@@ -51,8 +54,38 @@ bool propose(std::span<const Prior> priors, const Population* previous, const Ke
   return false;
 }
 
+BatchEvaluator local_batch_evaluator(DistanceFunction distance, int threads,
+                                     const std::atomic<bool>* stop) {
+  auto arena = std::make_shared<tbb::task_arena>(std::max(threads, 1));
+  return [distance = std::move(distance), arena, stop](const ProposalBatch& batch) {
+    std::atomic<bool> skipped{false};
+    arena->execute([&] {
+      tbb::parallel_for(std::size_t{0}, batch.distances.size(), [&](std::size_t i) {
+        if (batch.proposed[i] == 0) return;
+        if (stop && stop->load(std::memory_order_relaxed)) {
+          skipped = true;
+          return;
+        }
+        batch.distances[i] =
+            distance(batch.particles.subspan(i * batch.dimensions, batch.dimensions),
+                     batch.generation, batch.first_attempt + i);
+      });
+    });
+    return !skipped.load();
+  };
+}
+
 AbcSmcOutcome run_abc_smc(std::span<const Prior> priors, const AbcSmcSettings& settings,
                           const DistanceFunction& distance,
+                          const std::optional<Generation>& resume_from,
+                          const std::function<void(const Generation&)>& on_generation,
+                          const std::atomic<bool>* stop) {
+  return run_abc_smc(priors, settings, local_batch_evaluator(distance, settings.threads, stop),
+                     resume_from, on_generation, stop);
+}
+
+AbcSmcOutcome run_abc_smc(std::span<const Prior> priors, const AbcSmcSettings& settings,
+                          const BatchEvaluator& evaluate,
                           const std::optional<Generation>& resume_from,
                           const std::function<void(const Generation&)>& on_generation,
                           const std::atomic<bool>* stop) {
@@ -126,6 +159,7 @@ AbcSmcOutcome run_abc_smc(std::span<const Prior> priors, const AbcSmcSettings& s
     std::uint64_t accepted = 0;
     std::vector<double> batch_particles;
     std::vector<double> batch_distances;
+    std::vector<unsigned char> batch_proposed;
     const double expected_rate = last ? last->acceptance_rate * settings.quantile : 1.0;
     while (accepted < n) {
       if (next_attempt >= limit) {
@@ -140,25 +174,30 @@ AbcSmcOutcome run_abc_smc(std::span<const Prior> priors, const AbcSmcSettings& s
         return outcome;
       }
       const std::uint64_t size =
-          std::min(batch_size(n - accepted, expected_rate, threads), limit - next_attempt);
+          std::min(batch_size(n - accepted, expected_rate, threads, settings.min_batch),
+                   limit - next_attempt);
       batch_particles.assign(size * dimensions, 0.0);
       batch_distances.assign(size, kInfinity);
-      std::atomic<bool> skipped{false};
+      batch_proposed.assign(size, 0);
+      // Proposing is cheap next to simulating: it is done here, and only the distances may be
+      // evaluated elsewhere.
       arena.execute([&] {
         tbb::parallel_for(std::uint64_t{0}, size, [&](std::uint64_t i) {
-          if (stop && stop->load(std::memory_order_relaxed)) {
-            skipped = true;
-            return;
-          }
-          const std::uint64_t attempt = next_attempt + i;
           const std::span<double> particle(batch_particles.data() + i * dimensions, dimensions);
-          if (propose(priors, previous, kernel ? &*kernel : nullptr, settings.seed, index, attempt,
-                      particle)) {
-            batch_distances[i] = distance(particle, index, attempt);
-          }
+          batch_proposed[i] = propose(priors, previous, kernel ? &*kernel : nullptr, settings.seed,
+                                      index, next_attempt + i, particle)
+                                  ? 1
+                                  : 0;
         });
       });
-      if (skipped) {
+      ProposalBatch batch;
+      batch.generation = index;
+      batch.first_attempt = next_attempt;
+      batch.dimensions = dimensions;
+      batch.particles = batch_particles;
+      batch.proposed = batch_proposed;
+      batch.distances = batch_distances;
+      if (!evaluate(batch)) {
         outcome.interrupted = true;
         return outcome;
       }

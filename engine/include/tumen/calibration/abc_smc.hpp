@@ -31,6 +31,9 @@ struct AbcSmcSettings {
   double initial_tolerance = std::numeric_limits<double>::infinity();
   StoppingRules stop;
   int threads = 1;
+  // The fewest attempts in a batch: evaluation slots beyond this process's threads (under MPI,
+  // every rank's threads), so that no slot idles. Only speed depends on it.
+  std::uint64_t min_batch = 0;
 };
 
 struct Generation {
@@ -47,6 +50,28 @@ struct Generation {
 // several threads at once; it must draw only from the streams of (generation, attempt).
 using DistanceFunction = std::function<double(std::span<const double> particle,
                                               std::uint64_t generation, std::uint64_t attempt)>;
+
+// A batch of proposals to evaluate: proposal i is attempt first_attempt + i of `generation`, with
+// the values particles[i * dimensions, (i + 1) * dimensions); it is to be evaluated only where
+// proposed[i] != 0 (it had prior support), its distance written to distances[i].
+struct ProposalBatch {
+  std::uint64_t generation = 0;
+  std::uint64_t first_attempt = 0;
+  std::size_t dimensions = 0;
+  std::span<const double> particles;
+  std::span<const unsigned char> proposed;
+  std::span<double> distances;
+};
+
+// Fills a batch's distances; returns false when a stop came first (the batch is then dropped).
+// Where it evaluates is free (threads here, or other MPI ranks: engine/cli/mpi_calibrate.cpp):
+// each distance depends only on the particle's values, its generation and its attempt.
+using BatchEvaluator = std::function<bool(const ProposalBatch&)>;
+
+// Evaluates `batch` on `threads` oneTBB threads of this process; the stop is checked before
+// each proposal. Throws what `distance` throws.
+BatchEvaluator local_batch_evaluator(DistanceFunction distance, int threads,
+                                     const std::atomic<bool>* stop);
 
 struct AbcSmcOutcome {
   bool interrupted = false;
@@ -68,6 +93,12 @@ bool propose(std::span<const Prior> priors, const Population* previous, const Ke
 // completed generation goes to `on_generation` before the next starts.
 AbcSmcOutcome run_abc_smc(std::span<const Prior> priors, const AbcSmcSettings& settings,
                           const DistanceFunction& distance,
+                          const std::optional<Generation>& resume_from,
+                          const std::function<void(const Generation&)>& on_generation,
+                          const std::atomic<bool>* stop = nullptr);
+// The same with the distances of each batch computed by `evaluate`.
+AbcSmcOutcome run_abc_smc(std::span<const Prior> priors, const AbcSmcSettings& settings,
+                          const BatchEvaluator& evaluate,
                           const std::optional<Generation>& resume_from,
                           const std::function<void(const Generation&)>& on_generation,
                           const std::atomic<bool>* stop = nullptr);
