@@ -14,6 +14,7 @@
 #include "bench.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "tumen/build_info.hpp"
 #include "tumen/memory_budget.hpp"
 #include "tumen/model.hpp"
 #include "tumen/output/output_selection.hpp"
@@ -216,7 +217,7 @@ int main(int argc, char** argv) {
   try {
     if (version) {
       std::cout << "tumen " << tumen::tumen_version() << " (rng " << tumen::rng::kRngScheme
-                << ", git " << TUMEN_GIT_COMMIT << ")\n";
+                << ", git " << tumen::tumen_git_commit() << ")\n";
       return kSuccess;
     }
     if (*run_cmd) {

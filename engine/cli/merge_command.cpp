@@ -14,6 +14,7 @@
 #include "output_path.hpp"
 #include "progress.hpp"
 #include "provenance_fields.hpp"
+#include "tumen/build_info.hpp"
 #include "tumen/output/isolated.hpp"
 #include "tumen/output/merge.hpp"
 #include "tumen/output/output_error.hpp"
@@ -116,7 +117,7 @@ int join_sweeps(const MergeArgs& args, const std::vector<fs::path>& parts) {
   joiner.command_line = args.command_line;
   joiner.host = host_name();
   joiner.created_utc = utc_now();
-  joiner.git_commit = TUMEN_GIT_COMMIT;
+  joiner.git_commit = tumen_git_commit();
   joiner.compiler = "g++ " __VERSION__;
   try {
     output::join_sweep_parts(parts, args.output, joiner);
@@ -157,7 +158,7 @@ int merge_command(const MergeArgs& args) {
   plan.run.command_line = args.command_line;
   plan.run.host = host_name();
   plan.run.created_utc = utc_now();
-  plan.run.git_commit = TUMEN_GIT_COMMIT;
+  plan.run.git_commit = tumen_git_commit();
   plan.run.compiler = "g++ " __VERSION__;
 
   const std::uint64_t replicates = plan.run.replicate_total;

@@ -20,6 +20,7 @@
 #include "progress.hpp"
 #include "provenance_fields.hpp"
 #include "sweep_runner.hpp"
+#include "tumen/build_info.hpp"
 #include "tumen/cpu_budget.hpp"
 #include "tumen/ensemble.hpp"
 #include "tumen/model.hpp"
@@ -61,7 +62,7 @@ output::SweepDescription describe_sweep(const sweep::SweepSpec& spec, ReplicateR
   sweep.points = spec.points;
   sweep.command_line = command_line;
   sweep.host = host_name();
-  sweep.git_commit = TUMEN_GIT_COMMIT;
+  sweep.git_commit = tumen_git_commit();
   sweep.compiler = "g++ " __VERSION__;
   sweep.created_utc = utc_now();
   return sweep;

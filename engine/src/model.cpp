@@ -10,10 +10,6 @@
 
 namespace tumen {
 
-const char* tumen_version() {
-  return TUMEN_VERSION;
-}
-
 Model::Model(Scenario scenario, Period period)
     : scenario_(std::make_unique<const Scenario>(std::move(scenario))),
       timeline_(std::make_unique<const Timeline>(*scenario_)),
@@ -141,7 +137,7 @@ RunDescription describe(const Model& model, std::uint64_t seed, std::uint64_t re
     std::snprintf(buffer, sizeof buffer, "%.17g", s.values[i]);
     run.effective_parameters.emplace_back(std::string(kParams[i].name), buffer);
   }
-  run.git_commit = TUMEN_GIT_COMMIT;
+  run.git_commit = tumen_git_commit();
   run.compiler = "g++ " __VERSION__;
   return run;
 }

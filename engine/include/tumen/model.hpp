@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "tumen/build_info.hpp"  // tumen_version(), which every user of a Model reports
 #include "tumen/cumulative_hazard.hpp"
 #include "tumen/network.hpp"
 #include "tumen/run_description.hpp"
@@ -108,7 +109,5 @@ class Model {
 [[nodiscard]] RunDescription describe(const Model& model, std::uint64_t seed,
                                       std::uint64_t replicate_total, std::uint64_t replicate_begin,
                                       std::uint64_t replicate_end);
-
-[[nodiscard]] const char* tumen_version();
 
 }  // namespace tumen
