@@ -43,6 +43,7 @@ struct PredictArgs {
   int threads = 0;                    // 0: every CPU this process may use
   std::optional<std::uint64_t> seed;  // default: the calibration's seed
   std::string calibration_toml;       // --calibration; empty: from the file's command line
+  std::string variant_scenario;       // --scenario: a policy variant to run; empty: the base
   bool resume = false;
   bool force = false;
   bool quiet = false;

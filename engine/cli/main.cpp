@@ -138,6 +138,9 @@ int main(int argc, char** argv) {
   predict_cmd->add_option("--seed", predict.seed, "Seed (default: the calibration's)");
   predict_cmd->add_option("--calibration", predict.calibration_toml,
                           "The CALIB.toml (default: the one on the calibration's command line)");
+  predict_cmd->add_option("--scenario", predict.variant_scenario,
+                          "Run this policy variant of the calibrated base scenario with the same "
+                          "draws (docs/calibration.md)");
   auto* predict_force = predict_cmd->add_flag(
       "--force", predict.force, "Overwrite an existing output file or leftover .partial");
   predict_cmd

@@ -39,6 +39,7 @@
 #include "tumen/output/output_error.hpp"
 #include "tumen/output/predictive_writer.hpp"
 #include "tumen/output/run_identity.hpp"
+#include "tumen/parameters.hpp"
 #include "tumen/scenario_loader.hpp"
 #include "tumen/simulation.hpp"
 
@@ -194,11 +195,13 @@ void add_observed(const calibration::CalibrationSpec& spec, output::PredictiveIn
 }
 
 // The last year's medians and 90% intervals, from the finished file's /predictive.
-void print_summary(const fs::path& output, const output::PredictiveInputs& inputs, int threads) {
+void print_summary(const fs::path& output, const output::PredictiveInputs& inputs,
+                   const std::string& variant_name, int threads) {
   const output::H5Reader file(output);
   const std::size_t last = inputs.years.size() - 1;
-  std::printf("posterior predictive of %zu draws, %d (median and 90%% interval):\n",
-              inputs.particles.size(), inputs.years[last]);
+  const std::string on = variant_name.empty() ? "" : " on the variant " + variant_name;
+  std::printf("posterior predictive of %zu draws%s, %d (median and 90%% interval):\n",
+              inputs.particles.size(), on.c_str(), inputs.years[last]);
   std::printf("  %-38s %12s %12s %12s\n", "quantity", "median", "5%", "95%");
   for (const char* name :
        {"departures", "first_departures", "border_crossings", "caught_at_border",
@@ -212,6 +215,39 @@ void print_summary(const fs::path& output, const output::PredictiveInputs& input
   std::printf("wrote %s (%d thread%s)\n", output.string().c_str(), threads,
               threads == 1 ? "" : "s");
   std::fflush(stdout);
+}
+
+// Whether the variant can take every fitted parameter: it must load with draw 0's values as
+// --set overrides, and no timeline entry of it may replace a fitted parameter everywhere from the
+// first day on, which would leave the drawn values unused. Prints the problem and returns false.
+bool check_variant_takes_parameters(const fs::path& variant, const Scenario& loaded,
+                                    const calibration::CalibrationSpec& spec,
+                                    const std::vector<std::string>& first_draw) {
+  Diagnostics problems;
+  if (!load_scenario(variant, LoadOptions{first_draw}, problems)) {
+    std::cerr << variant.string()
+              << ": error: the variant does not take the calibration's fitted parameters:";
+    for (const std::string& set : first_draw) std::cerr << " --set " << set;
+    std::cerr << '\n';
+    problems.print(std::cerr);
+    return false;
+  }
+  for (const calibration::CalibratedParameter& parameter : spec.parameters) {
+    const auto param = find_param(parameter.name);
+    for (const TimelineChange& change : loaded.timeline) {
+      if (!param || change.param != *param || change.scope != ChangeScope::all) continue;
+      if (change.to.days_since_epoch > loaded.start.days_since_epoch) continue;
+      std::cerr << format(Diagnostic{Severity::error, change.where,
+                                     "this timeline entry sets the fitted parameter '" +
+                                         parameter.name +
+                                         "' everywhere from the scenario's first day, so the "
+                                         "posterior's draws of it would never be in force; a "
+                                         "variant must leave every fitted parameter settable"})
+                << '\n';
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -231,13 +267,25 @@ int predict_command(const PredictArgs& args) {
   if (!args.resume && !check_no_earlier_output(output, args.force, true)) return kInvalidInput;
   const int threads = args.threads > 0 ? args.threads : available_cpus();
 
-  // The base scenario, without any draw's values: the coordinates and /scenario of the file.
+  // The scenario that runs, without any draw's values: the coordinates and /scenario of the
+  // file. The calibrated base, or with --scenario a policy variant of it.
+  const bool variant = !args.variant_scenario.empty();
+  const fs::path scenario_path = variant ? fs::path(args.variant_scenario) : spec.scenario_path;
   Diagnostics diagnostics;
-  auto base = load_scenario(spec.scenario_path, LoadOptions{}, diagnostics);
+  auto base = load_scenario(scenario_path, LoadOptions{}, diagnostics);
   if (!base) {
     diagnostics.print(std::cerr);
     return kInvalidInput;
   }
+  const calibration::ParticleEvaluator evaluator(spec);
+  if (variant) {
+    const auto first =
+        population.particle(calibration::draw_posterior_particle(population.weights, seed, 0));
+    if (!check_variant_takes_parameters(scenario_path, *base, spec, evaluator.overrides(first))) {
+      return kInvalidInput;
+    }
+  }
+  const std::string variant_hash = variant ? base->hash : std::string();
   std::vector<std::string> base_files;
   for (const ScenarioFile& file : base->files) base_files.push_back(file.text);
   const Model base_model(std::move(*base), Period::year);
@@ -245,6 +293,8 @@ int predict_command(const PredictArgs& args) {
   run.scenario_hash = calibration::posterior_hash(posterior->file.identity.scenario_hash,
                                                   posterior->file.identity.calibration_text,
                                                   final_generation.index, population);
+  if (variant)
+    run.scenario_hash = calibration::variant_posterior_hash(run.scenario_hash, variant_hash);
   run.command_line = args.command_line;
   run.host = host_name();
   run.created_utc = utc_now();
@@ -264,6 +314,7 @@ int predict_command(const PredictArgs& args) {
   }
   inputs.posterior_generation = final_generation.index;
   inputs.calibration_scenario_hash = posterior->file.identity.scenario_hash;
+  inputs.variant_scenario_hash = variant_hash;
   inputs.observed_destinations = spec.destinations;
   const Scenario& scenario = base_model.scenario();
   for (const std::int32_t start : base_model.period_start_days()) {
@@ -319,7 +370,6 @@ int predict_command(const PredictArgs& args) {
   for (std::uint64_t i = 0; i < draws; ++i) {
     if (!writer->has_replicate(i)) todo.push_back(i);
   }
-  const calibration::ParticleEvaluator evaluator(spec);
   std::mutex writer_mutex;
   std::atomic<bool> interrupted{false};
   std::uint64_t done = writer->replicates_written();
@@ -327,7 +377,7 @@ int predict_command(const PredictArgs& args) {
   progress.update(done);
   const std::atomic<bool>* stop = &stop_requested();
 
-  // One draw: its values as --set overrides of the base scenario, one replicate on its own key.
+  // One draw: its values as --set overrides of the scenario, one replicate on its own key.
   auto run_draw = [&](std::uint64_t i) {
     if (stop->load(std::memory_order_relaxed)) {
       interrupted = true;
@@ -337,10 +387,11 @@ int predict_command(const PredictArgs& args) {
     const std::vector<std::string> sets = evaluator.overrides(
         std::span<const double>(inputs.values).subspan(i * dimensions, dimensions));
     Diagnostics problems;
-    auto drawn = load_scenario(spec.scenario_path, LoadOptions{sets}, problems);
+    auto drawn = load_scenario(scenario_path, LoadOptions{sets}, problems);
     if (!drawn) {
       std::ostringstream text;
-      text << "the base scenario refuses draw " << i << ":";
+      text << (variant ? "the variant scenario" : "the base scenario") << " refuses draw " << i
+           << ":";
       for (const std::string& set : sets) text << ' ' << set;
       text << '\n';
       for (const Diagnostic& d : problems.all()) {
@@ -351,8 +402,8 @@ int predict_command(const PredictArgs& args) {
     std::vector<std::string> files;
     for (const ScenarioFile& file : drawn->files) files.push_back(file.text);
     if (files != base_files) {
-      throw calibration::ParticleError(spec.scenario_path.string() +
-                                       ": error: the base scenario's files changed during the run");
+      throw calibration::ParticleError(scenario_path.string() +
+                                       ": error: the scenario's files changed during the run");
     }
     const Model model(std::move(*drawn), Period::year);
     Simulation simulation(model, calibration::predictive_key(seed, i));
@@ -395,7 +446,7 @@ int predict_command(const PredictArgs& args) {
               << partial_of(output).string() << "; continue with --resume\n";
     return kFailure;
   }
-  if (!args.quiet) print_summary(output, inputs, threads);
+  if (!args.quiet) print_summary(output, inputs, variant ? scenario.name : "", threads);
   return kSuccess;
 }
 

@@ -220,6 +220,14 @@ void write_predictive(const ErrorContext& errors, hid_t file, const PredictiveIn
                                                 inputs.particles.size());
   detail::write_string_attribute(errors, group.id(), group_path, "calibration_scenario_hash",
                                  inputs.calibration_scenario_hash);
+  // Which scenario the draws ran on: the calibrated base, or a policy variant of it whose
+  // replicate i is paired with replicate i of the base's predictive file (docs/calibration.md).
+  detail::write_string_attribute(errors, group.id(), group_path, "scenario_kind",
+                                 inputs.variant_scenario_hash.empty() ? "base" : "variant");
+  if (!inputs.variant_scenario_hash.empty()) {
+    detail::write_string_attribute(errors, group.id(), group_path, "variant_scenario_hash",
+                                   inputs.variant_scenario_hash);
+  }
   std::string destinations;
   for (const std::string& name : inputs.observed_destinations) {
     destinations += (destinations.empty() ? "" : ", ") + name;

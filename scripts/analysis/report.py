@@ -3,6 +3,7 @@
 
 Usage:
     /usr/bin/python3 scripts/analysis/report.py CALIB.h5 PREDICT.h5 -o DIR [--year 2024] [--dpi N]
+        [--variant NAME=VARIANT.h5]...
 
 CALIB.h5 is a finished `tumen calibrate` file and PREDICT.h5 the `tumen predict` file drawn from
 it (docs/calibration.md, "Posterior predictive"). DIR gets, each as PNG and SVG:
@@ -17,6 +18,13 @@ it (docs/calibration.md, "Posterior predictive"). DIR gets, each as PNG and SVG:
 
 and breakdown-YEAR.csv and breakdown-YEAR.md, the year's numbers as a table that docs can quote.
 YEAR is --year, by default 2024 when the run covers it, else its last year.
+
+Each --variant NAME=VARIANT.h5 names a `tumen predict --scenario` file of a policy variant drawn
+from the same calibration with the same draws (docs/calibration.md, "Policy variants"); with
+any, DIR also gets breakdown-YEAR-variants.csv and .md: the year's medians and 90% intervals of
+the base and each variant, and for the quantities counted per replicate in the run datasets
+(PAIRED) the median and 90% interval of the paired difference variant - base, replicate by
+replicate.
 """
 import argparse
 import csv
@@ -56,6 +64,17 @@ STOCKS = (
     ("hiding_at_year_end", "hiding abroad at year end"),
     ("detained_at_year_end", "detained abroad at year end"),
     ("imprisoned_at_year_end", "imprisoned at home at year end"),
+)
+# The quantities whose paired differences the variants table gives: the event of /events each
+# counts (summed over sex), or None for the arrivals at the observed destinations (/arrivals).
+PAIRED = (
+    ("first_departures", "first_departure"),
+    ("departures", "departed"),
+    ("border_crossings", "crossed_border"),
+    ("caught_at_border", "caught_at_border"),
+    ("repatriated", "repatriated"),
+    ("arrivals_observed_destinations", None),
+    ("deaths", "died"),
 )
 LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
 BAND_COLOR = "#1f3b73"
@@ -116,7 +135,26 @@ def read_predictive(path, calibration):
             "replicates": int(group.attrs["replicates"]),
             "destinations": _text(group.attrs["observed_destinations"]),
             "seed": int(f.attrs["seed"]),
+            "kind": _text(group.attrs.get("scenario_kind", "base")),
         }
+
+
+def paired_values(path, predictive, year):
+    """{quantity: per-replicate values in the year, in replicate order} for PAIRED, and the
+    drawn parameters (/parameters) that pair the replicates of two files."""
+    index = int(np.flatnonzero(predictive["years"] == year)[0])
+    with h5py.File(path, "r") as f:
+        order = np.argsort(f["replicate"][:])
+        events = [_text(e) for e in f["event"][:]]
+        counts = f["events"][:, index, :, :].sum(axis=-1)[order]  # [replicate, event]
+        destinations = [_text(d) for d in f["destination"][:]]
+        observed = [destinations.index(d.strip())
+                    for d in predictive["destinations"].split(",") if d.strip()]
+        arrivals = f["arrivals"][:, index, :, :].sum(axis=-1)[order][:, observed].sum(axis=1)
+        values = {name: (arrivals if event is None else counts[:, events.index(event)])
+                  for name, event in PAIRED}
+        parameters = {name: f["parameters"][name][:] for name in f["parameters"]}
+    return values, parameters
 
 
 def _check_file(path):
@@ -302,6 +340,69 @@ def write_tables(predictive, calibration, year, prefix):
     print(f"wrote {prefix}.md")
 
 
+def read_variant(spec, base_path, predictive, calibration, year):
+    """NAME=VARIANT.h5: the variant's /predictive and its paired differences from the base."""
+    name, sep, path = spec.partition("=")
+    if not sep or not name or not path:
+        raise tumen_io.TumenError(f"--variant expects NAME=VARIANT.h5, found '{spec}'")
+    variant = read_predictive(path, calibration)
+    if variant["kind"] != "variant":
+        raise tumen_io.TumenError(f"{path}: not a policy variant's predict file (its /predictive "
+                                  "says scenario_kind = \"" + variant["kind"] + "\"); make it with "
+                                  "tumen predict --scenario VARIANT.toml")
+    if year not in variant["years"]:
+        raise tumen_io.TumenError(f"{path}: has no year {year}")
+    base_values, base_parameters = paired_values(base_path, predictive, year)
+    values, parameters = paired_values(path, variant, year)
+    same_draws = (variant["seed"] == predictive["seed"] and
+                  variant["replicates"] == predictive["replicates"] and
+                  parameters.keys() == base_parameters.keys() and
+                  all(np.array_equal(parameters[k], base_parameters[k]) for k in parameters))
+    if not same_draws:
+        raise tumen_io.TumenError(f"{path}: not paired with {base_path}: its draws differ (run "
+                                  "both with the same -r and --seed)")
+    differences = {k: np.quantile((values[k] - base_values[k]).astype(float), (0.05, 0.5, 0.95))
+                   for k in values}
+    return name, variant, differences
+
+
+def write_variant_tables(predictive, variants, year, prefix):
+    base_rows = breakdown_rows(predictive, year)[0]
+    scenarios = [("base", predictive, None)] + list(variants)
+    header = ["scenario", "quantity", "description", "median", "p5", "p95", "difference_median",
+              "difference_p5", "difference_p95"]
+    table = []
+    for label, data, differences in scenarios:
+        rows = breakdown_rows(data, year)[0]
+        for name, description, p5, _, p50, _, p95 in rows:
+            d = differences.get(name) if differences else None
+            table.append((label, name, description, p50, p5, p95, d))
+    with open(f"{prefix}.csv", "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        for label, name, description, p50, p5, p95, d in table:
+            paired = ["", "", ""] if d is None else [repr(float(d[1])), repr(float(d[0])),
+                                                     repr(float(d[2]))]
+            writer.writerow([label, name, description, repr(float(p50)), repr(float(p5)),
+                             repr(float(p95)), *paired])
+    print(f"wrote {prefix}.csv")
+    with open(f"{prefix}.md", "w") as f:
+        f.write(f"Posterior predictive for {year} under the policy variants: "
+                f"{predictive['replicates']} draws, the same in every scenario (seed "
+                f"{predictive['seed']}); the difference is variant minus base, replicate by "
+                "replicate (median and 90% interval).\n\n")
+        f.write("| quantity | scenario | median | 90% interval | paired difference | "
+                "its 90% interval |\n|---|---|---:|---:|---:|---:|\n")
+        for name, description, *_ in base_rows:
+            for label, quantity, _, p50, p5, p95, d in table:
+                if quantity != name:
+                    continue
+                paired = "| | " if d is None else f"| {d[1]:+,.0f} | {d[0]:+,.0f} to {d[2]:+,.0f} "
+                f.write(f"| {description} | {label} | {p50:,.0f} | {p5:,.0f}–{p95:,.0f} "
+                        f"{paired}|\n")
+    print(f"wrote {prefix}.md")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("calibration", help="a finished tumen calibrate file")
@@ -310,6 +411,9 @@ def main():
     p.add_argument("--year", type=int, help="the year of the breakdown (default: 2024 if "
                    "covered, else the last year)")
     p.add_argument("--dpi", type=int, default=100, help="PNG resolution (default: 100)")
+    p.add_argument("--variant", action="append", default=[], metavar="NAME=VARIANT.h5",
+                   help="a tumen predict --scenario file of a policy variant with the same draws; "
+                   "adds breakdown-YEAR-variants.csv/.md (repeatable)")
     args = p.parse_args()
     calibration = read_calibration(args.calibration)
     predictive = read_predictive(args.predict, calibration)
@@ -318,6 +422,8 @@ def main():
     if year not in years:
         raise tumen_io.TumenError(f"{args.predict}: has no year {year} (it covers "
                                   f"{years[0]}-{years[-1]})")
+    variants = [read_variant(spec, args.predict, predictive, calibration, year)
+                for spec in args.variant]
     os.makedirs(args.output, exist_ok=True)
     out = lambda name: os.path.join(args.output, name)  # noqa: E731
     figure_arrivals(predictive, calibration, out("arrivals"), args.dpi)
@@ -325,6 +431,8 @@ def main():
     figure_stocks(predictive, out("hidden-stocks"), args.dpi)
     figure_breakdown(predictive, year, out(f"breakdown-{year}"), args.dpi)
     write_tables(predictive, calibration, year, out(f"breakdown-{year}"))
+    if variants:
+        write_variant_tables(predictive, variants, year, out(f"breakdown-{year}-variants"))
     return 0
 
 

@@ -59,6 +59,12 @@ def setUpModule():
     tumen("calibrate", "small.toml", "-o", "calib.h5", "-q", "-t", "2")
     tumen("predict", "calib.h5", "-o", "predict.h5", "-r", "60", "-q", "-t", "2")
     tumen("predict", "calib.h5", "-o", "other-seed.h5", "-r", "20", "-q", "--seed", "3")
+    # A policy variant with the same draws, and one with other draws.
+    variant = "two_place_years_fences.toml"
+    tumen("predict", "calib.h5", "-o", "variant.h5", "-r", "60", "-q", "-t", "2",
+          "--scenario", variant)
+    tumen("predict", "calib.h5", "-o", "variant-other-seed.h5", "-r", "60", "-q", "-t", "2",
+          "--scenario", variant, "--seed", "3")
 
 
 class ReportTest(unittest.TestCase):
@@ -109,6 +115,65 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertTrue(os.path.exists(os.path.join(OPTIONS.work, "figures-2003",
                                                     "breakdown-2003.csv")))
+
+
+def yearly_per_replicate(path, row):
+    """Caught at the border and arrivals at Safe in year `row`, by replicate, from the run
+    datasets (the test's own reading, not report.py's)."""
+    with h5py.File(os.path.join(OPTIONS.work, path)) as f:
+        events = [e.decode() for e in f["event"][:]]
+        by_replicate = {int(r): k for k, r in enumerate(f["replicate"][:])}
+        caught, arrived = [], []
+        for r in sorted(by_replicate):
+            k = by_replicate[r]
+            caught.append(int(f["events"][k, row, events.index("caught_at_border"), :].sum()))
+            arrived.append(int(f["arrivals"][k, row, 0, :].sum()))
+    return np.array(caught), np.array(arrived)
+
+
+class VariantTableTest(unittest.TestCase):
+    """--variant: the medians of each file and the paired differences, replicate by replicate."""
+
+    def test_variant_table(self):
+        result = report("calib.h5", "predict.h5", "-o", "figures-variants",
+                        "--variant", "fences=variant.h5")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        folder = os.path.join(OPTIONS.work, "figures-variants")
+        with open(os.path.join(folder, "breakdown-2006-variants.csv")) as table:
+            rows = {(r["scenario"], r["quantity"]): r for r in csv.DictReader(table)}
+        for scenario, path in (("base", "predict.h5"), ("fences", "variant.h5")):
+            with h5py.File(os.path.join(OPTIONS.work, path)) as f:
+                row = list(f["predictive/year"][:]).index(2006)
+                for name in ("caught_at_border", "arrivals_observed_destinations", "deaths"):
+                    quantiles = f["predictive"][name][row]
+                    self.assertEqual(float(rows[(scenario, name)]["median"]), quantiles[2])
+                    self.assertEqual(float(rows[(scenario, name)]["p5"]), quantiles[0])
+                    self.assertEqual(float(rows[(scenario, name)]["p95"]), quantiles[4])
+        self.assertEqual(rows[("base", "caught_at_border")]["difference_median"], "")
+        caught_base, arrived_base = yearly_per_replicate("predict.h5", 5)
+        caught_variant, arrived_variant = yearly_per_replicate("variant.h5", 5)
+        for name, difference in (("caught_at_border", caught_variant - caught_base),
+                                 ("arrivals_observed_destinations",
+                                  arrived_variant - arrived_base)):
+            expected = np.quantile(difference.astype(float), (0.05, 0.5, 0.95))
+            self.assertEqual(float(rows[("fences", name)]["difference_p5"]), expected[0])
+            self.assertEqual(float(rows[("fences", name)]["difference_median"]), expected[1])
+            self.assertEqual(float(rows[("fences", name)]["difference_p95"]), expected[2])
+        with open(os.path.join(folder, "breakdown-2006-variants.md")) as md:
+            text = md.read()
+        self.assertIn("| caught at the border | fences |", text)
+        self.assertIn("60 draws, the same in every scenario", text)
+
+    def test_variant_errors(self):
+        for args, message in (
+                (["--variant", "fences"], "--variant expects NAME=VARIANT.h5, found 'fences'"),
+                (["--variant", "base=predict.h5"], "predict.h5: not a policy variant's predict"),
+                (["--variant", "seed3=variant-other-seed.h5"],
+                 "variant-other-seed.h5: not paired with predict.h5")):
+            result = report("calib.h5", "predict.h5", "-o", "x", *args)
+            self.assertEqual(result.returncode, 1, result.stderr)
+            self.assertIn(message, result.stderr)
+            self.assertNotIn("Traceback", result.stderr)
 
 
 class ReportErrorTest(unittest.TestCase):

@@ -349,3 +349,102 @@ TEST_CASE("tumen predict refuses a base scenario changed since the calibration",
   CHECK_THAT(result.err, Catch::Contains("two_place_years.toml: error: the base scenario changed "
                                          "since the calibration"));
 }
+
+TEST_CASE("tumen predict --scenario runs a policy variant with the base's draws",
+          "[calibration][cli][predict]") {
+  const Folder& f = folder();
+  const std::string variant = " --scenario two_place_years_fences.toml";
+  REQUIRE(f.tumen("predict calib.h5 -o paired-base.h5 -r 12 -t 2 -q --force").exit_code == 0);
+  const CommandResult ran =
+      f.tumen("predict calib.h5 -o paired-variant.h5 -r 12 -t 2 --force" + variant);
+  INFO(ran.err);
+  REQUIRE(ran.exit_code == 0);
+  CHECK_THAT(ran.out, Catch::Contains("posterior predictive of 12 draws on the variant "
+                                      "two_place_years_fences, 2006"));
+
+  const output::H5Reader base(f.at("paired-base.h5"));
+  const output::H5Reader file(f.at("paired-variant.h5"));
+  // The file says what ran: the variant's scenario, as a variant of the calibrated base.
+  const auto calibration = output::read_calibration_file(f.at("calib.h5"));
+  CHECK(file.string_attribute("scenario_name") == "two_place_years_fences");
+  CHECK(base.string_attribute("/predictive", "scenario_kind") == "base");
+  CHECK(file.string_attribute("/predictive", "scenario_kind") == "variant");
+  CHECK(file.string_attribute("/predictive", "calibration_scenario_hash") ==
+        calibration.identity.scenario_hash);
+  const CommandResult validated = f.tumen("validate two_place_years_fences.toml");
+  REQUIRE(validated.exit_code == 0);
+  CHECK_THAT(validated.out,
+             Catch::Contains(file.string_attribute("/predictive", "variant_scenario_hash")));
+  CHECK(file.string_attribute("scenario_hash") != base.string_attribute("scenario_hash"));
+  CHECK(file.uint64_attribute("seed") == base.uint64_attribute("seed"));
+
+  // The same draws as the base's predictive file, so replicate i of each is a paired comparison.
+  CHECK(file.int64_dataset("/parameters/particle").values ==
+        base.int64_dataset("/parameters/particle").values);
+  const auto rates = file.float64_dataset("/parameters/departure.rate_per_day");
+  const auto shares = file.float64_dataset("/parameters/departure.female_share");
+  CHECK(rates == base.float64_dataset("/parameters/departure.rate_per_day"));
+  CHECK(shares == base.float64_dataset("/parameters/departure.female_share"));
+  // The tighter border from 2004 changes what happens.
+  CHECK(file.float64_dataset("/predictive/caught_at_border") !=
+        base.float64_dataset("/predictive/caught_at_border"));
+
+  // Replicate i is replicate i of `tumen run VARIANT` with draw i's values as --set overrides.
+  for (const std::size_t i : {std::size_t{0}, std::size_t{9}}) {
+    const std::string name = "variant-run" + std::to_string(i) + ".h5";
+    const CommandResult run = f.tumen("run two_place_years_fences.toml -o " + name +
+                                      " --seed 2024 -r 12 --replicate-range " + std::to_string(i) +
+                                      ":" + std::to_string(i + 1) + " --period year -q --force" +
+                                      " --set departure.rate_per_day=" + with_17_digits(rates[i]) +
+                                      " --set departure.female_share=" + with_17_digits(shares[i]));
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    const output::H5Reader single(f.at(name));
+    for (const char* dataset : {"/events", "/location_events", "/arrivals", "/stocks"}) {
+      CHECK(file.int64_replicate(dataset, i).values == single.int64_replicate(dataset, 0).values);
+    }
+  }
+
+  SECTION("--resume tells the base and the variant apart") {
+    // A complete file of the other scenario.
+    const CommandResult as_variant =
+        f.tumen("predict calib.h5 -o paired-base.h5 -r 12 -q --resume" + variant);
+    CHECK(as_variant.exit_code == 1);
+    CHECK_THAT(as_variant.err, Catch::Contains("paired-base.h5: error: cannot resume") &&
+                                   Catch::Contains("scenario_hash"));
+    const CommandResult as_base =
+        f.tumen("predict calib.h5 -o paired-variant.h5 -r 12 -q --resume");
+    CHECK(as_base.exit_code == 1);
+    CHECK_THAT(as_base.err, Catch::Contains("scenario_hash"));
+    // A .partial of the other scenario.
+    std::filesystem::copy_file(f.at("paired-base.h5"), f.at("left.h5.partial"),
+                               std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::remove(f.at("left.h5"));
+    const CommandResult partial =
+        f.tumen("predict calib.h5 -o left.h5 -r 12 -q --resume" + variant);
+    CHECK(partial.exit_code == 1);
+    CHECK_THAT(partial.err, Catch::Contains("left.h5.partial: error: cannot resume") &&
+                                Catch::Contains("scenario_hash"));
+    CHECK(!std::filesystem::exists(f.at("left.h5")));
+    // The same variant's own file resumes (here: is already complete).
+    const CommandResult same =
+        f.tumen("predict calib.h5 -o paired-variant.h5 -r 12 -q --resume" + variant);
+    CHECK(same.exit_code == 0);
+    CHECK_THAT(same.err, Catch::Contains("already complete"));
+  }
+
+  SECTION("a variant that does not leave every fitted parameter to the draws is refused") {
+    const CommandResult fixed =
+        f.tumen("predict calib.h5 -o refused.h5 -r 12 --scenario two_place_years_fixed_rate.toml");
+    CHECK(fixed.exit_code == 1);
+    CHECK_THAT(fixed.err,
+               Catch::Contains("two_place_years_fixed_rate.toml:9:1: error: this timeline entry "
+                               "sets the fitted parameter 'departure.rate_per_day'"));
+    const CommandResult missing =
+        f.tumen("predict calib.h5 -o refused.h5 -r 12 --scenario gone.toml");
+    CHECK(missing.exit_code == 1);
+    CHECK_THAT(missing.err, Catch::Contains("gone.toml"));
+    CHECK(!std::filesystem::exists(f.at("refused.h5")));
+    CHECK(!std::filesystem::exists(f.at("refused.h5.partial")));
+  }
+}

@@ -8,6 +8,23 @@
 
 namespace tumen::calibration {
 
+namespace {
+
+std::string sha256_hex(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xf];
+  }
+  return hex;
+}
+
+}  // namespace
+
 std::size_t draw_posterior_particle(std::span<const double> weights, std::uint64_t seed,
                                     std::uint64_t draw) {
   // Purpose 0 is outside the model's purposes (1 and up), as for a calibration proposal's own
@@ -31,16 +48,13 @@ std::string posterior_hash(const std::string& base_scenario_hash,
     std::snprintf(number, sizeof number, "w %.17g\n", posterior.weights[i]);
     canonical += number;
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(canonical.data(), canonical.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
-  }
-  return hex;
+  return sha256_hex(canonical);
+}
+
+std::string variant_posterior_hash(const std::string& posterior_hash,
+                                   const std::string& variant_scenario_hash) {
+  return sha256_hex("tumen predict variant/1\n" + posterior_hash + "\n" + variant_scenario_hash +
+                    "\n");
 }
 
 }  // namespace tumen::calibration

@@ -34,4 +34,10 @@ namespace tumen::calibration {
                                          const std::string& calibration_text,
                                          std::uint64_t generation, const Population& posterior);
 
+// The scenario_hash of a posterior predictive run of a policy variant (`tumen predict --scenario`):
+// SHA-256 of the posterior's hash and the variant scenario's own hash, so that --resume refuses a
+// base run's file for a variant run, one variant's for another's, and the other way round.
+[[nodiscard]] std::string variant_posterior_hash(const std::string& posterior_hash,
+                                                 const std::string& variant_scenario_hash);
+
 }  // namespace tumen::calibration

@@ -25,8 +25,11 @@ struct PredictiveInputs {
   std::vector<double> values;            // [replicate][parameter], row-major
   std::uint64_t posterior_generation = 0;
   std::string
-      calibration_scenario_hash;    // the base scenario's hash, as the calibration file has it
-  std::vector<std::int32_t> years;  // the calendar year of each period of the run
+      calibration_scenario_hash;  // the base scenario's hash, as the calibration file has it
+  // The policy variant's own scenario hash when `tumen predict --scenario` ran one in place of the
+  // calibrated base; empty when the base ran.
+  std::string variant_scenario_hash;
+  std::vector<std::int32_t> years;                 // the calendar year of each period of the run
   std::vector<std::string> observed_destinations;  // the calibration's [observed] destinations
   std::vector<double> observed_total;              // [year]: NaN where not observed
   std::vector<double> observed_female_share;       // [year]: NaN where not observed
