@@ -91,12 +91,14 @@ exit_code "--list-points -n 2" 0 $?
 [ "$(wc -l <list.out)" -eq 31 ] || fail "--list-points -n 2: expected 31 lines, got $(wc -l <list.out)"
 
 echo "== SIGTERM to mpirun leaves a resumable .partial; --resume under MPI finishes it"
-# Korea points take long enough (a second or so a replicate) to be stopped half way.
+# 48 Korea replicates (about 5 s under two ranks on an idle 2-core machine, longer when it is
+# busy) so that the SIGTERM sent half a second after the .partial appears always finds the sweep
+# running; with 4 a point, an idle machine finished before the signal came.
 cat >korea_sweep.toml <<TOML
 [sweep]
 scenario = "$source_dir/scenarios/korea/baseline.toml"
 design = "list"
-replicates = 4
+replicates = 16
 seed = 21
 
 [[parameter]]
@@ -112,7 +114,7 @@ for _ in $(seq 1 300); do
   [ -f stopped.h5.partial ] && break
   sleep 0.1
 done
-sleep 1.5
+sleep 0.5
 kill -TERM "$mpirun_pid"
 wait "$mpirun_pid"
 stopped_code=$?
