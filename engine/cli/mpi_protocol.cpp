@@ -43,6 +43,16 @@ void end_job(const World& world, int code, const std::string& text) {
   world.abort(code);
 }
 
+void assign_replicates(const World& world, int rank, std::uint64_t wanted,
+                       std::deque<std::uint64_t>& todo, bool stopping) {
+  std::vector<std::uint64_t> given;
+  while (!stopping && given.size() < wanted && !todo.empty()) {
+    given.push_back(todo.front());
+    todo.pop_front();
+  }
+  world.send(rank, Tag::assign, to_bytes(given));
+}
+
 int run_assigned_replicates(const World& world, const Model& model, std::uint64_t seed,
                             std::uint64_t stream_point, std::span<const unsigned char> plan,
                             int threads, int stopped) {

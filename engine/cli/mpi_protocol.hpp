@@ -5,6 +5,7 @@
 // run and sweep both use. MPI build only (TUMEN_MPI=ON); it sees MPI through mpi_world.hpp.
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -40,6 +41,12 @@ int interrupted_code();
 // Prints `text` in one write and ends the job with `code`: the pieces of a message written one by
 // one may come out of mpirun split by its own MPI_Abort notice.
 [[noreturn]] void end_job(const World& world, int code, const std::string& text);
+
+// Rank 0's answer to a request from `rank` for `wanted` replicates: up to that many from the front
+// of `todo`, none once it is empty or `stopping` (an empty assign tells the rank there are no
+// more).
+void assign_replicates(const World& world, int rank, std::uint64_t wanted,
+                       std::deque<std::uint64_t>& todo, bool stopping);
 
 // A worker rank's part of one ensemble (a run, or one point of a sweep): asks rank 0 for
 // replicates as its `threads` free up, runs them, sends each back packed with rank 0's encoding

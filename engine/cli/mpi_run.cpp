@@ -102,7 +102,8 @@ class Scheduler {
       while (const auto message = world_.poll()) {
         progressed = true;
         if (message->tag == mpi::Tag::request) {
-          answer(message->source, mpi::single_number(*message));
+          mpi::assign_replicates(world_, message->source, mpi::single_number(*message), todo_,
+                                 stopping_);
         } else if (message->tag == mpi::Tag::result) {
           done(sink_.write_packed(message->bytes));
           ++received_;
@@ -158,16 +159,6 @@ class Scheduler {
   struct Rank {
     bool gone = false;  // said bye
   };
-
-  // Up to `wanted` replicates for `rank`; none (the end) once the queue is empty or a stop came.
-  void answer(int rank, std::uint64_t wanted) {
-    std::vector<std::uint64_t> given;
-    while (!stopping_ && given.size() < wanted && !todo_.empty()) {
-      given.push_back(todo_.front());
-      todo_.pop_front();
-    }
-    world_.send(rank, mpi::Tag::assign, mpi::to_bytes(given));
-  }
 
   void done(std::uint64_t replicate) {
     ++report_.completed;

@@ -132,13 +132,8 @@ class PointScheduler {
       while (const auto message = world_.poll()) {
         progressed = true;
         if (message->tag == mpi::Tag::request) {
-          const std::uint64_t wanted = mpi::single_number(*message);
-          std::vector<std::uint64_t> given;
-          while (!stopping && given.size() < wanted && !todo.empty()) {
-            given.push_back(todo.front());
-            todo.pop_front();
-          }
-          world_.send(message->source, mpi::Tag::assign, mpi::to_bytes(given));
+          mpi::assign_replicates(world_, message->source, mpi::single_number(*message), todo,
+                                 stopping);
         } else if (message->tag == mpi::Tag::result) {
           done(writer.write_packed(message->bytes));
           ++received_;
