@@ -10,7 +10,6 @@
 #include <tbb/global_control.h>
 
 #include <chrono>
-#include <csignal>
 #include <cstring>
 #include <deque>
 #include <future>
@@ -18,6 +17,7 @@
 #include <limits>
 #include <new>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -27,6 +27,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "interrupt.hpp"
+#include "mpi_protocol.hpp"
 #include "mpi_world.hpp"
 #include "tumen/calibration/abc_smc.hpp"
 #include "tumen/calibration/calibration_spec.hpp"
@@ -39,12 +40,6 @@ namespace tumen::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// As in mpi_run.cpp: what rank 0 broadcasts first, kProceed or the exit code of every rank.
-constexpr std::uint64_t kProceed = 1000;
-constexpr auto kPollInterval = std::chrono::milliseconds(1);
-// After the calibration, how long rank 0 waits for every rank's goodbye before MPI_Abort.
-constexpr auto kStopGrace = std::chrono::seconds(20);
 
 // The messages, on mpi_world.hpp's tags:
 //   request  worker -> 0  u64 how many attempts it can evaluate now (its threads)
@@ -116,17 +111,6 @@ class Reader {
   std::size_t at_ = 0;
 };
 
-std::uint64_t broadcast_status(const mpi::World& world, std::uint64_t status) {
-  const std::uint64_t value[] = {status};
-  std::vector<unsigned char> bytes = mpi::to_bytes(value);
-  world.broadcast(bytes);
-  return mpi::numbers_of(bytes).at(0);
-}
-
-int interrupted_code() {
-  return stop_signal() == SIGTERM ? 128 + SIGTERM : kInterrupted;
-}
-
 // A run of consecutive attempts of the batch being evaluated, by their index in the batch.
 struct Span {
   std::size_t begin = 0;
@@ -182,9 +166,9 @@ class Spreader {
       }
       if (!progressed) {
         if (local_lane.valid()) {
-          (void)local_lane.wait_for(kPollInterval);
+          (void)local_lane.wait_for(mpi::kPollInterval);
         } else {
-          std::this_thread::sleep_for(kPollInterval);
+          std::this_thread::sleep_for(mpi::kPollInterval);
         }
       }
     }
@@ -203,11 +187,11 @@ class Spreader {
       world_.send(rank, mpi::Tag::stop, mpi::to_bytes(value));
       ++active;
     }
-    const auto give_up = Clock::now() + kStopGrace;
+    const auto give_up = Clock::now() + mpi::kStopGrace;
     while (active > 0 && Clock::now() < give_up) {
       const auto message = world_.poll();
       if (!message) {
-        std::this_thread::sleep_for(kPollInterval);
+        std::this_thread::sleep_for(mpi::kPollInterval);
       } else if (message->tag == mpi::Tag::bye && !ranks_[message->source].gone) {
         ranks_[message->source].gone = true;
         --active;
@@ -216,7 +200,7 @@ class Spreader {
     }
     if (active > 0) {
       std::cerr << "tumen: error: " << active << " rank" << (active == 1 ? "" : "s")
-                << " did not answer within " << kStopGrace.count() << " s of the end\n";
+                << " did not answer within " << mpi::kStopGrace.count() << " s of the end\n";
     }
     return active == 0;
   }
@@ -278,9 +262,7 @@ class Spreader {
       return 0;
     }
     if (message.tag != mpi::Tag::result) {
-      throw std::runtime_error("MPI: an unexpected message (tag " +
-                               std::to_string(static_cast<int>(message.tag)) + ") from rank " +
-                               std::to_string(message.source));
+      throw mpi::unexpected(message);
     }
     Reader reader(message.bytes);
     const std::uint64_t kind = reader.number();
@@ -317,8 +299,8 @@ class Spreader {
 // distances back, until rank 0 says the calibration is over.
 int calibrate_worker(const mpi::World& world, const CalibrateArgs& args) {
   install_interrupt_handlers();
-  const std::uint64_t status = broadcast_status(world, 0);
-  if (status != kProceed) return static_cast<int>(status);
+  const std::uint64_t status = mpi::broadcast_status(world, 0);
+  if (status != mpi::kProceed) return static_cast<int>(status);
   std::vector<unsigned char> start_bytes;
   world.broadcast(start_bytes);
   const std::string rank = "tumen: rank " + std::to_string(world.rank()) + ": ";
@@ -330,15 +312,16 @@ int calibrate_worker(const mpi::World& world, const CalibrateArgs& args) {
     Diagnostics diagnostics;
     const auto spec = calibration::load_calibration(args.calibration, diagnostics);
     if (!spec) {
-      std::cerr << rank << "error: the calibration loaded on rank 0 but not here:\n";
-      diagnostics.print(std::cerr);
-      world.abort(kInvalidInput);
+      std::ostringstream message;
+      message << rank << "error: the calibration loaded on rank 0 but not here:\n";
+      diagnostics.print(message);
+      mpi::end_job(world, kInvalidInput, message.str());
     }
     if (spec->text != text || spec->scenario_hash != scenario_hash) {
-      std::cerr << rank << "error: " << args.calibration
-                << " resolves to another calibration or scenario here than on rank 0: every "
-                   "rank must see the same files\n";
-      world.abort(kInvalidInput);
+      mpi::end_job(world, kInvalidInput,
+                   rank + "error: " + args.calibration +
+                       " resolves to another calibration or scenario here than on rank 0: every "
+                       "rank must see the same files\n");
     }
     const calibration::ParticleEvaluator evaluator(*spec);
     const int threads = args.threads > 0 ? args.threads : available_cpus();
@@ -359,7 +342,7 @@ int calibrate_worker(const mpi::World& world, const CalibrateArgs& args) {
       }
       const auto message = world.poll(0);
       if (!message) {
-        std::this_thread::sleep_for(kPollInterval);
+        std::this_thread::sleep_for(mpi::kPollInterval);
         continue;
       }
       if (message->tag == mpi::Tag::stop) {
@@ -367,8 +350,7 @@ int calibrate_worker(const mpi::World& world, const CalibrateArgs& args) {
         return static_cast<int>(mpi::numbers_of(message->bytes).at(0));
       }
       if (message->tag != mpi::Tag::assign) {
-        throw std::runtime_error("MPI: an unexpected message (tag " +
-                                 std::to_string(static_cast<int>(message->tag)) + ") from rank 0");
+        throw mpi::unexpected(*message);
       }
       asked = false;
       Reader reader(message->bytes);
@@ -402,13 +384,12 @@ int calibrate_worker(const mpi::World& world, const CalibrateArgs& args) {
       world.send(0, mpi::Tag::result, answer.bytes());
     }
     world.send(0, mpi::Tag::bye, {});
-    return interrupted_code();
+    return mpi::interrupted_code();
   } catch (const std::bad_alloc&) {
-    std::cerr << rank << "error: out of memory\n";
+    mpi::end_job(world, kFailure, rank + "error: out of memory\n");
   } catch (const std::exception& e) {
-    std::cerr << rank << "error: " << e.what() << '\n';
+    mpi::end_job(world, kFailure, rank + "error: " + e.what() + "\n");
   }
-  world.abort(kFailure);
 }
 
 }  // namespace
@@ -436,7 +417,7 @@ int start_calibrate(const CalibrateArgs& args) {
     code = calibrate_command(args, [&](const calibration::CalibrationSpec& spec,
                                        calibration::AbcSmcSettings& settings,
                                        calibration::BatchEvaluator local) {
-      (void)broadcast_status(*world, kProceed);
+      (void)mpi::broadcast_status(*world, mpi::kProceed);
       Bytes start;
       start.text(spec.text);
       start.text(spec.scenario_hash);
@@ -456,7 +437,7 @@ int start_calibrate(const CalibrateArgs& args) {
     std::cerr << "tumen: error: " << e.what() << '\n';
   }
   if (!spreader) {
-    (void)broadcast_status(*world, static_cast<std::uint64_t>(code));
+    (void)mpi::broadcast_status(*world, static_cast<std::uint64_t>(code));
     return code;
   }
   // The output is closed by now (resumable, if unfinished); ranks that do not answer must not be

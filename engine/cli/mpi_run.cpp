@@ -9,13 +9,13 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <deque>
 #include <iostream>
 #include <new>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,10 +24,10 @@
 #include "ensemble_runner.hpp"
 #include "exit_codes.hpp"
 #include "interrupt.hpp"
+#include "mpi_protocol.hpp"
 #include "mpi_world.hpp"
 #include "replicate_pool.hpp"
 #include "tumen/cpu_budget.hpp"
-#include "tumen/output/replicate_packer.hpp"
 #include "tumen/scenario_loader.hpp"
 
 namespace tumen::cli {
@@ -35,15 +35,6 @@ namespace tumen::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// What rank 0 broadcasts first: kProceed, or the exit code every rank then returns at once (a bad
-// scenario, a refused --resume, a file already complete, ...), which rank 0 alone reports.
-constexpr std::uint64_t kProceed = 1000;
-// How long the main thread of a rank sleeps when nothing happened; replicates take far longer.
-constexpr auto kPollInterval = std::chrono::milliseconds(1);
-// After a stop, how long rank 0 waits for the other ranks' last results and goodbyes before it
-// gives up on them and ends the job with MPI_Abort (its file is closed and resumable by then).
-constexpr auto kStopGrace = std::chrono::seconds(20);
 
 // What the other ranks need from rank 0 to run replicates exactly as it would.
 struct RunStart {
@@ -76,27 +67,6 @@ struct RunStart {
   }
 };
 
-std::uint64_t single_number(const mpi::Message& message) {
-  if (message.bytes.size() != sizeof(std::uint64_t)) {
-    throw std::runtime_error("MPI: a malformed message (tag " +
-                             std::to_string(static_cast<int>(message.tag)) + ") from rank " +
-                             std::to_string(message.source));
-  }
-  return mpi::numbers_of(message.bytes).front();
-}
-
-std::uint64_t broadcast_status(const mpi::World& world, std::uint64_t status) {
-  const std::uint64_t value[] = {status};
-  std::vector<unsigned char> bytes = mpi::to_bytes(value);
-  world.broadcast(bytes);
-  return mpi::numbers_of(bytes).at(0);
-}
-
-// The exit code of a run that a signal stopped (DESIGN.md: 130 or 143).
-int interrupted_code() {
-  return stop_signal() == SIGTERM ? 128 + SIGTERM : kInterrupted;
-}
-
 // Rank 0: schedules the replicates over every rank, runs its share, and writes them all.
 class Scheduler {
  public:
@@ -119,11 +89,11 @@ class Scheduler {
       if (!stopping_ && options_.stop && options_.stop->load()) {
         stopping_ = true;
         pool.halt();
-        const std::uint64_t code[] = {static_cast<std::uint64_t>(interrupted_code())};
+        const std::uint64_t code[] = {static_cast<std::uint64_t>(mpi::interrupted_code())};
         for (int rank = 1; rank < world_.size(); ++rank) {
           if (!ranks_[rank].gone) world_.send(rank, mpi::Tag::stop, mpi::to_bytes(code));
         }
-        give_up = Clock::now() + kStopGrace;
+        give_up = Clock::now() + mpi::kStopGrace;
       }
       while (!stopping_ && pool.in_flight() < pool.threads() && !todo_.empty()) {
         pool.submit(todo_.front());
@@ -132,7 +102,8 @@ class Scheduler {
       while (const auto message = world_.poll()) {
         progressed = true;
         if (message->tag == mpi::Tag::request) {
-          answer(message->source, single_number(*message));
+          mpi::assign_replicates(world_, message->source, mpi::single_number(*message), todo_,
+                                 stopping_);
         } else if (message->tag == mpi::Tag::result) {
           done(sink_.write_packed(message->bytes));
           ++received_;
@@ -141,9 +112,7 @@ class Scheduler {
           ranks_[message->source].gone = true;
           --active;
         } else {
-          throw std::runtime_error("MPI: an unexpected message (tag " +
-                                   std::to_string(static_cast<int>(message->tag)) + ") from rank " +
-                                   std::to_string(message->source));
+          throw mpi::unexpected(*message);
         }
       }
       for (FinishedReplicate& finished : pool.take_finished()) {
@@ -158,10 +127,10 @@ class Scheduler {
       if (active == 0 && pool.in_flight() == 0 && (todo_.empty() || stopping_)) break;
       if (stopping_ && Clock::now() > give_up) {
         std::cerr << "tumen: error: " << active << " rank" << (active == 1 ? "" : "s")
-                  << " did not answer within " << kStopGrace.count() << " s of the stop\n";
+                  << " did not answer within " << mpi::kStopGrace.count() << " s of the stop\n";
         break;
       }
-      if (!progressed) (void)pool.wait(kPollInterval);
+      if (!progressed) (void)pool.wait(mpi::kPollInterval);
     }
     all_ranks_done_ = active == 0;
     report_.interrupted = report_.completed < total_;
@@ -191,16 +160,6 @@ class Scheduler {
     bool gone = false;  // said bye
   };
 
-  // Up to `wanted` replicates for `rank`; none (the end) once the queue is empty or a stop came.
-  void answer(int rank, std::uint64_t wanted) {
-    std::vector<std::uint64_t> given;
-    while (!stopping_ && given.size() < wanted && !todo_.empty()) {
-      given.push_back(todo_.front());
-      todo_.pop_front();
-    }
-    world_.send(rank, mpi::Tag::assign, mpi::to_bytes(given));
-  }
-
   void done(std::uint64_t replicate) {
     ++report_.completed;
     if (options_.on_replicate_done) options_.on_replicate_done(replicate);
@@ -223,8 +182,8 @@ class Scheduler {
 // The other ranks: ask rank 0 for replicates, run them, send them back encoded.
 int run_worker(const mpi::World& world, const RunArgs& args) {
   install_interrupt_handlers();
-  const std::uint64_t status = broadcast_status(world, 0);
-  if (status != kProceed) return static_cast<int>(status);
+  const std::uint64_t status = mpi::broadcast_status(world, 0);
+  if (status != mpi::kProceed) return static_cast<int>(status);
   std::vector<unsigned char> start_bytes;
   world.broadcast(start_bytes);
   const std::string rank = "tumen: rank " + std::to_string(world.rank()) + ": ";
@@ -235,79 +194,26 @@ int run_worker(const mpi::World& world, const RunArgs& args) {
     Diagnostics diagnostics;
     auto scenario = load_scenario(args.scenario, LoadOptions{args.set}, diagnostics);
     if (!scenario) {
-      std::cerr << rank << "error: the scenario loaded on rank 0 but not here:\n";
-      diagnostics.print(std::cerr);
-      world.abort(kInvalidInput);
+      std::ostringstream text;
+      text << rank << "error: the scenario loaded on rank 0 but not here:\n";
+      diagnostics.print(text);
+      mpi::end_job(world, kInvalidInput, text.str());
     }
     if (scenario->hash != start.scenario_hash) {
-      std::cerr << rank << "error: " << args.scenario
-                << " resolves to another scenario here than on rank 0 (scenario_hash "
-                << scenario->hash << ", rank 0 has " << start.scenario_hash
-                << "): every rank must see the same files\n";
-      world.abort(kInvalidInput);
+      mpi::end_job(world, kInvalidInput,
+                   rank + "error: " + args.scenario +
+                       " resolves to another scenario here than on rank 0 (scenario_hash " +
+                       scenario->hash + ", rank 0 has " + start.scenario_hash +
+                       "): every rank must see the same files\n");
     }
     const Model model(std::move(*scenario), static_cast<Period>(start.period));
-    const output::ReplicatePacker packer(start.plan);
     const int threads = args.threads > 0 ? args.threads : available_cpus();
-    ReplicatePool pool(
-        model, start.seed, threads,
-        [&packer](FinishedReplicate& finished) {
-          finished.data = packer.pack(finished.result);
-          const std::uint64_t replicate = finished.result.replicate;
-          finished.result = ReplicateResult{};  // the counters' memory back early
-          finished.result.replicate = replicate;
-        },
-        &stop_requested());
-
-    bool asked = false;    // a request waits for its answer
-    bool no_more = false;  // rank 0 has no more replicates to give
-    int stopped = 0;       // the exit code of a stop (a signal here, or rank 0's stop message)
-    while (true) {
-      bool progressed = false;
-      if (stopped == 0 && stop_requested().load()) {
-        stopped = interrupted_code();
-        pool.halt();
-      }
-      if (stopped == 0 && !no_more && !asked && pool.in_flight() < pool.threads()) {
-        const std::uint64_t wanted[] = {static_cast<std::uint64_t>(pool.threads()) -
-                                        static_cast<std::uint64_t>(pool.in_flight())};
-        world.send(0, mpi::Tag::request, mpi::to_bytes(wanted));
-        asked = true;
-      }
-      while (const auto message = world.poll(0)) {
-        progressed = true;
-        if (message->tag == mpi::Tag::assign) {
-          asked = false;
-          const auto replicates = mpi::numbers_of(message->bytes);
-          if (replicates.empty()) no_more = true;
-          for (const auto replicate : replicates) {
-            if (stopped == 0) pool.submit(replicate);
-          }
-        } else if (message->tag == mpi::Tag::stop) {
-          if (stopped == 0) stopped = static_cast<int>(single_number(*message));
-          pool.halt();
-        } else {
-          throw std::runtime_error("MPI: an unexpected message (tag " +
-                                   std::to_string(static_cast<int>(message->tag)) +
-                                   ") from rank 0");
-        }
-      }
-      for (FinishedReplicate& finished : pool.take_finished()) {
-        progressed = true;
-        if (finished.error) std::rethrow_exception(finished.error);
-        if (finished.completed) world.send(0, mpi::Tag::result, finished.data);
-      }
-      if ((no_more || stopped != 0) && !asked && pool.in_flight() == 0) break;
-      if (!progressed) (void)pool.wait(kPollInterval);
-    }
-    world.send(0, mpi::Tag::bye, {});
-    return stopped;
+    return mpi::run_assigned_replicates(world, model, start.seed, 0, start.plan, threads, 0);
   } catch (const std::bad_alloc&) {
-    std::cerr << rank << "error: out of memory\n";
+    mpi::end_job(world, kFailure, rank + "error: out of memory\n");
   } catch (const std::exception& e) {
-    std::cerr << rank << "error: " << e.what() << '\n';
+    mpi::end_job(world, kFailure, rank + "error: " + e.what() + "\n");
   }
-  world.abort(kFailure);
 }
 
 }  // namespace
@@ -330,7 +236,7 @@ int start_run(const RunArgs& args) {
     code = run_command(args, [&](const Model& model, const RunDescription& run,
                                  const EnsembleOptions& options, RunSummary& sink) {
       started = true;
-      (void)broadcast_status(*world, kProceed);
+      (void)mpi::broadcast_status(*world, mpi::kProceed);
       RunStart start;
       start.seed = options.seed;
       start.period = static_cast<std::uint64_t>(model.period());
@@ -350,7 +256,7 @@ int start_run(const RunArgs& args) {
     std::cerr << "tumen: error: " << e.what() << '\n';
   }
   if (!started) {
-    (void)broadcast_status(*world, static_cast<std::uint64_t>(code));
+    (void)mpi::broadcast_status(*world, static_cast<std::uint64_t>(code));
     return code;
   }
   // The output is closed by now (resumable, if unfinished); ranks still running must not be

@@ -7,7 +7,6 @@
 // them back chunk-encoded. A point's results depend only on (seed, its scenario, k, replicate),
 // so the file is the serial build's, bit for bit. With one rank, this is the serial sweep.
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <deque>
 #include <iostream>
@@ -22,11 +21,11 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "interrupt.hpp"
+#include "mpi_protocol.hpp"
 #include "mpi_world.hpp"
 #include "replicate_pool.hpp"
 #include "sweep_runner.hpp"
 #include "tumen/cpu_budget.hpp"
-#include "tumen/output/replicate_packer.hpp"
 #include "tumen/scenario_loader.hpp"
 #include "tumen/sweep/sweep_spec.hpp"
 
@@ -41,12 +40,6 @@ using Clock = std::chrono::steady_clock;
 // commands add there never collide with them.
 constexpr auto kPointTag = static_cast<mpi::Tag>(32);  // 0 -> worker: a point starts (PointStart)
 constexpr auto kEndTag = static_cast<mpi::Tag>(33);    // 0 -> worker: the sweep ends (exit code)
-
-// How long a main thread sleeps when nothing happened; replicates take far longer.
-constexpr auto kPollInterval = std::chrono::milliseconds(1);
-// After a stop, how long rank 0 waits for the other ranks' last results and goodbyes before it
-// gives up on them and ends the job with MPI_Abort (its file is closed and resumable by then).
-constexpr auto kStopGrace = std::chrono::seconds(20);
 
 // What the other ranks need from rank 0 to run a point's replicates exactly as it would.
 struct PointStart {
@@ -83,33 +76,6 @@ struct PointStart {
     return start;
   }
 };
-
-std::uint64_t single_number(const mpi::Message& message) {
-  if (message.bytes.size() != sizeof(std::uint64_t)) {
-    throw std::runtime_error("MPI: a malformed message (tag " +
-                             std::to_string(static_cast<int>(message.tag)) + ") from rank " +
-                             std::to_string(message.source));
-  }
-  return mpi::numbers_of(message.bytes).front();
-}
-
-std::runtime_error unexpected(const mpi::Message& message) {
-  return std::runtime_error("MPI: an unexpected message (tag " +
-                            std::to_string(static_cast<int>(message.tag)) + ") from rank " +
-                            std::to_string(message.source));
-}
-
-// Prints `text` in one write and ends the job with `code`: the pieces of a message written one by
-// one may come out of mpirun split by its own MPI_Abort notice.
-[[noreturn]] void end_job(const mpi::World& world, int code, const std::string& text) {
-  std::cerr << text << std::flush;
-  world.abort(code);
-}
-
-// The exit code of a sweep that a signal stopped (DESIGN.md: 130 or 143).
-int interrupted_code() {
-  return stop_signal() == SIGTERM ? 128 + SIGTERM : kInterrupted;
-}
 
 // Rank 0: runs the sweep's points one after another, each spread over every rank; it also counts
 // who ran what for the closing line.
@@ -153,11 +119,11 @@ class PointScheduler {
       if (!stopping && options.stop && options.stop->load()) {
         stopping = true;
         pool.halt();
-        const std::uint64_t code[] = {static_cast<std::uint64_t>(interrupted_code())};
+        const std::uint64_t code[] = {static_cast<std::uint64_t>(mpi::interrupted_code())};
         for (int rank = 1; rank < world_.size(); ++rank) {
           world_.send(rank, mpi::Tag::stop, mpi::to_bytes(code));
         }
-        give_up = Clock::now() + kStopGrace;
+        give_up = Clock::now() + mpi::kStopGrace;
       }
       while (!stopping && pool.in_flight() < pool.threads() && !todo.empty()) {
         pool.submit(todo.front());
@@ -166,13 +132,8 @@ class PointScheduler {
       while (const auto message = world_.poll()) {
         progressed = true;
         if (message->tag == mpi::Tag::request) {
-          const std::uint64_t wanted = single_number(*message);
-          std::vector<std::uint64_t> given;
-          while (!stopping && given.size() < wanted && !todo.empty()) {
-            given.push_back(todo.front());
-            todo.pop_front();
-          }
-          world_.send(message->source, mpi::Tag::assign, mpi::to_bytes(given));
+          mpi::assign_replicates(world_, message->source, mpi::single_number(*message), todo,
+                                 stopping);
         } else if (message->tag == mpi::Tag::result) {
           done(writer.write_packed(message->bytes));
           ++received_;
@@ -180,7 +141,7 @@ class PointScheduler {
         } else if (message->tag == mpi::Tag::bye) {
           --active;
         } else {
-          throw unexpected(*message);
+          throw mpi::unexpected(*message);
         }
       }
       for (FinishedReplicate& finished : pool.take_finished()) {
@@ -195,11 +156,11 @@ class PointScheduler {
       if (active == 0 && pool.in_flight() == 0 && (todo.empty() || stopping)) break;
       if (stopping && Clock::now() > give_up) {
         std::cerr << "tumen: error: " << active << " rank" << (active == 1 ? "" : "s")
-                  << " did not answer within " << kStopGrace.count() << " s of the stop\n";
+                  << " did not answer within " << mpi::kStopGrace.count() << " s of the stop\n";
         report.interrupted = true;
         return report;  // in_point_ stays true: the job ends with MPI_Abort
       }
-      if (!progressed) (void)pool.wait(kPollInterval);
+      if (!progressed) (void)pool.wait(mpi::kPollInterval);
     }
     in_point_ = false;
     report.interrupted = report.completed < total;
@@ -241,64 +202,8 @@ class PointScheduler {
 mpi::Message next_from_rank0(const mpi::World& world) {
   while (true) {
     if (auto message = world.poll(0)) return std::move(*message);
-    std::this_thread::sleep_for(kPollInterval);
+    std::this_thread::sleep_for(mpi::kPollInterval);
   }
-}
-
-// The other ranks, within one point: ask rank 0 for replicates, run them, send them back encoded,
-// and say bye when rank 0 has no more. Returns the exit code of a stop, or 0.
-int run_point_here(const mpi::World& world, const Model& model, const PointStart& start,
-                   int threads, int stopped) {
-  const output::ReplicatePacker packer(start.plan);
-  ReplicatePool pool(
-      model, start.seed, threads,
-      [&packer](FinishedReplicate& finished) {
-        finished.data = packer.pack(finished.result);
-        const std::uint64_t replicate = finished.result.replicate;
-        finished.result = ReplicateResult{};  // the counters' memory back early
-        finished.result.replicate = replicate;
-      },
-      &stop_requested(), start.stream_point);
-  bool asked = false;    // a request waits for its answer
-  bool no_more = false;  // rank 0 has no more replicates of this point to give
-  while (true) {
-    bool progressed = false;
-    if (stopped == 0 && stop_requested().load()) {
-      stopped = interrupted_code();
-      pool.halt();
-    }
-    if (stopped == 0 && !no_more && !asked && pool.in_flight() < pool.threads()) {
-      const std::uint64_t wanted[] = {static_cast<std::uint64_t>(pool.threads()) -
-                                      static_cast<std::uint64_t>(pool.in_flight())};
-      world.send(0, mpi::Tag::request, mpi::to_bytes(wanted));
-      asked = true;
-    }
-    while (const auto message = world.poll(0)) {
-      progressed = true;
-      if (message->tag == mpi::Tag::assign) {
-        asked = false;
-        const auto replicates = mpi::numbers_of(message->bytes);
-        if (replicates.empty()) no_more = true;
-        for (const auto replicate : replicates) {
-          if (stopped == 0) pool.submit(replicate);
-        }
-      } else if (message->tag == mpi::Tag::stop) {
-        if (stopped == 0) stopped = static_cast<int>(single_number(*message));
-        pool.halt();
-      } else {
-        throw unexpected(*message);
-      }
-    }
-    for (FinishedReplicate& finished : pool.take_finished()) {
-      progressed = true;
-      if (finished.error) std::rethrow_exception(finished.error);
-      if (finished.completed) world.send(0, mpi::Tag::result, finished.data);
-    }
-    if ((no_more || stopped != 0) && !asked && pool.in_flight() == 0) break;
-    if (!progressed) (void)pool.wait(kPollInterval);
-  }
-  world.send(0, mpi::Tag::bye, {});
-  return stopped;
 }
 
 // The other ranks: every point rank 0 starts, resolved here from the same sweep file, until rank 0
@@ -313,10 +218,10 @@ int sweep_worker(const mpi::World& world, const SweepArgs& args) {
     while (true) {
       const mpi::Message message = next_from_rank0(world);
       if (message.tag == kEndTag) {
-        const int code = static_cast<int>(single_number(message));
+        const int code = static_cast<int>(mpi::single_number(message));
         return code != 0 ? code : stopped;
       }
-      if (message.tag != kPointTag) throw unexpected(message);
+      if (message.tag != kPointTag) throw mpi::unexpected(message);
       const PointStart start = PointStart::parse(message.bytes);
       Diagnostics diagnostics;
       if (!spec) {
@@ -325,14 +230,14 @@ int sweep_worker(const mpi::World& world, const SweepArgs& args) {
           std::ostringstream text;
           text << rank << "error: the sweep loaded on rank 0 but not here:\n";
           diagnostics.print(text);
-          end_job(world, kInvalidInput, text.str());
+          mpi::end_job(world, kInvalidInput, text.str());
         }
       }
       if (start.point >= spec->points.size()) {
-        end_job(world, kInvalidInput,
-                rank + "error: " + args.sweep + " has " + std::to_string(spec->points.size()) +
-                    " points here, but rank 0 runs point " + std::to_string(start.point) +
-                    ": every rank must see the same files\n");
+        mpi::end_job(world, kInvalidInput,
+                     rank + "error: " + args.sweep + " has " + std::to_string(spec->points.size()) +
+                         " points here, but rank 0 runs point " + std::to_string(start.point) +
+                         ": every rank must see the same files\n");
       }
       auto scenario = load_scenario(spec->scenario_path, LoadOptions{spec->overrides(start.point)},
                                     diagnostics);
@@ -341,22 +246,23 @@ int sweep_worker(const mpi::World& world, const SweepArgs& args) {
         text << rank << "error: point " << start.point
              << " of the sweep loaded on rank 0 but not here:\n";
         diagnostics.print(text);
-        end_job(world, kInvalidInput, text.str());
+        mpi::end_job(world, kInvalidInput, text.str());
       }
       if (scenario->hash != start.scenario_hash) {
-        end_job(world, kInvalidInput,
-                rank + "error: point " + std::to_string(start.point) + " of " + args.sweep +
-                    " resolves to another scenario here than on rank 0 (scenario_hash " +
-                    scenario->hash + ", rank 0 has " + start.scenario_hash +
-                    "): every rank must see the same files\n");
+        mpi::end_job(world, kInvalidInput,
+                     rank + "error: point " + std::to_string(start.point) + " of " + args.sweep +
+                         " resolves to another scenario here than on rank 0 (scenario_hash " +
+                         scenario->hash + ", rank 0 has " + start.scenario_hash +
+                         "): every rank must see the same files\n");
       }
       const Model model(std::move(*scenario), static_cast<Period>(start.period));
-      stopped = run_point_here(world, model, start, threads, stopped);
+      stopped = mpi::run_assigned_replicates(world, model, start.seed, start.stream_point,
+                                             start.plan, threads, stopped);
     }
   } catch (const std::bad_alloc&) {
-    end_job(world, kFailure, rank + "error: out of memory\n");
+    mpi::end_job(world, kFailure, rank + "error: out of memory\n");
   } catch (const std::exception& e) {
-    end_job(world, kFailure, rank + "error: " + e.what() + "\n");
+    mpi::end_job(world, kFailure, rank + "error: " + e.what() + "\n");
   }
 }
 

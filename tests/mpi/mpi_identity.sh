@@ -11,55 +11,13 @@ mpi_tumen=$1
 serial_tumen=$2
 source_dir=$3
 
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-need() {
-  if ! command -v "$1" >/dev/null; then
-    echo "FAIL: $1 is not on PATH; $2" >&2
-    exit 1
-  fi
-}
-need mpirun "install openmpi-bin (scripts/bootstrap)"
-need h5diff "install hdf5-tools (scripts/bootstrap)"
-if [ ! -x "$serial_tumen" ]; then
-  echo "FAIL: no serial tumen at $serial_tumen: build the release preset first" \
-    "(cmake --preset release && cmake --build --preset release), or set TUMEN_SERIAL_TUMEN" >&2
-  exit 1
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/tumen-mpi.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
+# The shared helpers (fail, need, ranks, same, exit_code) and the checks of mpirun, h5diff and
+# the serial binary; without them the test cannot run, which is a failure too.
+source "${BASH_SOURCE[0]%/*}/common.sh" || { echo "FAIL: no tests/mpi/common.sh" >&2; exit 1; }
+enter_work_dir tumen-mpi
 korea=$source_dir/scenarios/korea/baseline.toml
 broker=$source_dir/scenarios/tests/broker_hub.toml
 
-# Every process of a test gets at most 120 s: a hang is a failure, never a stuck CI job.
-ranks() {
-  local count=$1
-  shift
-  timeout -k 5 120 mpirun --allow-run-as-root --oversubscribe -n "$count" "$mpi_tumen" "$@"
-}
-same() {
-  local name=$1 expected=$2 actual=$3
-  if [ ! -f "$actual" ]; then
-    fail "$name: $actual was not written"
-  elif ! h5diff --exclude-path /provenance "$expected" "$actual" >"$name.h5diff" 2>&1; then
-    fail "$name: $actual differs from $expected:"
-    head -20 "$name.h5diff" >&2
-  else
-    echo "ok: $name"
-  fi
-}
-exit_code() {
-  local name=$1 expected=$2 actual=$3
-  if [ "$actual" -ne "$expected" ]; then
-    fail "$name: exit code $actual, expected $expected"
-    return 1
-  fi
-}
 
 echo "== identity: serial build, mpirun -n 1, -n 2, -n 3 (korea, 6 replicates)"
 "$serial_tumen" run "$korea" -r 6 --seed 11 -t 2 -o serial.h5 -q

@@ -12,59 +12,22 @@ mpi_tumen=$1
 serial_tumen=$2
 source_dir=$3
 
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-need() {
-  if ! command -v "$1" >/dev/null; then
-    echo "FAIL: $1 is not on PATH; $2" >&2
-    exit 1
-  fi
-}
-need mpirun "install openmpi-bin (scripts/bootstrap)"
-need h5diff "install hdf5-tools (scripts/bootstrap)"
-if [ ! -x "$serial_tumen" ]; then
-  echo "FAIL: no serial tumen at $serial_tumen: build the release preset first" \
-    "(cmake --preset release && cmake --build --preset release), or set TUMEN_SERIAL_TUMEN" >&2
-  exit 1
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/tumen-mpi-sweep.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
+# The shared helpers (fail, need, ranks, same, exit_code) and the checks of mpirun, h5diff and
+# the serial binary; without them the test cannot run, which is a failure too.
+source "${BASH_SOURCE[0]%/*}/common.sh" || { echo "FAIL: no tests/mpi/common.sh" >&2; exit 1; }
+enter_work_dir tumen-mpi-sweep
 grid=$source_dir/scenarios/tests/sweep/grid.toml
 hypercube=$source_dir/scenarios/tests/sweep/latin_hypercube.toml
 
-# Every process of a test gets at most 120 s: a hang is a failure, never a stuck CI job.
-ranks() {
-  local count=$1
-  shift
-  timeout -k 5 120 mpirun --allow-run-as-root --oversubscribe -n "$count" "$mpi_tumen" "$@"
-}
-# h5diff of two sweep files without their provenance groups (/provenance and each point's).
-same() {
+# h5diff of two sweep files without their provenance groups (/provenance, common.sh's same(),
+# and each point's).
+sweep_same() {
   local name=$1 expected=$2 actual=$3 points=$4
-  local excludes=(--exclude-path /provenance)
+  local excludes=()
   for ((k = 0; k < points; ++k)); do
     excludes+=(--exclude-path "$(printf '/point/%04d/provenance' "$k")")
   done
-  if [ ! -f "$actual" ]; then
-    fail "$name: $actual was not written"
-  elif ! h5diff "${excludes[@]}" "$expected" "$actual" >"$name.h5diff" 2>&1; then
-    fail "$name: $actual differs from $expected:"
-    head -20 "$name.h5diff" >&2
-  else
-    echo "ok: $name"
-  fi
-}
-exit_code() {
-  local name=$1 expected=$2 actual=$3
-  if [ "$actual" -ne "$expected" ]; then
-    fail "$name: exit code $actual, expected $expected"
-    return 1
-  fi
+  same "$name" "$expected" "$actual" "${excludes[@]}"
 }
 
 echo "== identity: serial build, mpirun -n 1, -n 2 (grid: 30 points of 3 replicates)"
@@ -72,7 +35,7 @@ echo "== identity: serial build, mpirun -n 1, -n 2 (grid: 30 points of 3 replica
 exit_code "serial sweep" 0 $?
 for n in 1 2; do
   ranks "$n" sweep "$grid" -r 3 -t 1 -o "n$n.h5" >"n$n.out"
-  exit_code "mpirun -n $n" 0 $? && same "grid -n $n vs serial" serial.h5 "n$n.h5" 30
+  exit_code "mpirun -n $n" 0 $? && sweep_same "grid -n $n vs serial" serial.h5 "n$n.h5" 30
 done
 grep -q "^2 ranks: rank 0 ran" n2.out || fail "mpirun -n 2: no line saying who ran what"
 cat n2.out
@@ -80,10 +43,10 @@ cat n2.out
 echo "== identity: a slice, a Latin hypercube, gzip 0"
 "$serial_tumen" sweep "$grid" --point-range 7:19 -t 2 -o serial-slice.h5 -q
 ranks 3 sweep "$grid" --point-range 7:19 -t 1 -o n3-slice.h5 -q
-exit_code "slice -n 3" 0 $? && same "slice 7:19 -n 3 vs serial" serial-slice.h5 n3-slice.h5 30
+exit_code "slice -n 3" 0 $? && sweep_same "slice 7:19 -n 3 vs serial" serial-slice.h5 n3-slice.h5 30
 "$serial_tumen" sweep "$hypercube" -r 5 --compression 0 -o serial-lhs.h5 -q
 ranks 2 sweep "$hypercube" -r 5 --compression 0 -t 2 -o n2-lhs.h5 -q
-exit_code "hypercube -n 2" 0 $? && same "hypercube -n 2 -t 2 vs serial" serial-lhs.h5 n2-lhs.h5 5
+exit_code "hypercube -n 2" 0 $? && sweep_same "hypercube -n 2 -t 2 vs serial" serial-lhs.h5 n2-lhs.h5 5
 
 echo "== --list-points under mpirun prints the points once"
 ranks 2 sweep "$grid" --list-points >list.out
@@ -135,7 +98,7 @@ else
   fi
   ranks 2 sweep korea_sweep.toml -t 1 -o stopped.h5 -q --resume 2>resume.err
   exit_code "--resume -n 2" 0 $? &&
-    same "stopped and resumed -n 2 vs serial" serial-korea.h5 stopped.h5 3
+    sweep_same "stopped and resumed -n 2 vs serial" serial-korea.h5 stopped.h5 3
   cat resume.err
   ranks 3 sweep korea_sweep.toml -t 1 -o stopped.h5 -q --resume 2>complete.err
   exit_code "--resume of a complete file" 0 $?

@@ -1,0 +1,60 @@
+# The preamble the MPI tests share (mpi_identity.sh, mpi_sweep_identity.sh, mpi_calibrate.sh):
+# sourced after the test has set mpi_tumen, serial_tumen and source_dir from its arguments.
+# A missing mpirun, h5diff or serial binary is a failure, not a skip: a skip would let CI pass
+# without ever comparing the MPI build with the serial one.
+
+failures=0
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+need() {
+  if ! command -v "$1" >/dev/null; then
+    echo "FAIL: $1 is not on PATH; $2" >&2
+    exit 1
+  fi
+}
+
+# The checks every MPI test needs, then a fresh work folder (removed on exit) as the current
+# directory; PREFIX names the folder.
+enter_work_dir() {
+  local prefix=$1
+  need mpirun "install openmpi-bin (scripts/bootstrap)"
+  need h5diff "install hdf5-tools (scripts/bootstrap)"
+  if [ ! -x "$serial_tumen" ]; then
+    echo "FAIL: no serial tumen at $serial_tumen: build the release preset first" \
+      "(cmake --preset release && cmake --build --preset release), or set TUMEN_SERIAL_TUMEN" >&2
+    exit 1
+  fi
+  work=$(mktemp -d "${TMPDIR:-/tmp}/$prefix.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+  cd "$work" || exit 1
+}
+
+# Every process of a test gets at most 120 s: a hang is a failure, never a stuck CI job.
+ranks() {
+  local count=$1
+  shift
+  timeout -k 5 120 mpirun --allow-run-as-root --oversubscribe -n "$count" "$mpi_tumen" "$@"
+}
+# h5diff of two files without /provenance (it names the host, the time and the command line);
+# more h5diff options (other --exclude-path) may follow.
+same() {
+  local name=$1 expected=$2 actual=$3
+  shift 3
+  if [ ! -f "$actual" ]; then
+    fail "$name: $actual was not written"
+  elif ! h5diff --exclude-path /provenance "$@" "$expected" "$actual" >"$name.h5diff" 2>&1; then
+    fail "$name: $actual differs from $expected:"
+    head -20 "$name.h5diff" >&2
+  else
+    echo "ok: $name"
+  fi
+}
+exit_code() {
+  local name=$1 expected=$2 actual=$3
+  if [ "$actual" -ne "$expected" ]; then
+    fail "$name: exit code $actual, expected $expected"
+    return 1
+  fi
+}
