@@ -396,12 +396,7 @@ int calibrate_worker(const mpi::World& world, const CalibrateArgs& args) {
 
 int start_calibrate(const CalibrateArgs& args) {
   std::optional<mpi::World> world;
-  try {
-    world.emplace();
-  } catch (const std::exception& e) {
-    std::cerr << "tumen: error: " << e.what() << '\n';
-    return kFailure;
-  }
+  if (!mpi::open_world(world)) return kFailure;
   if (world->size() == 1) return calibrate_command(args);
   // mpirun binds a rank to one core when there are two ranks or fewer, and oneTBB then allows no
   // worker thread: -t T must still give T threads (and a word from oneTBB on each batch

@@ -108,4 +108,14 @@ int run_assigned_replicates(const World& world, const Model& model, std::uint64_
   return stopped;
 }
 
+bool open_world(std::optional<World>& world) {
+  try {
+    world.emplace();
+    return true;
+  } catch (const std::exception& e) {
+    std::cerr << "tumen: error: " << e.what() << '\n';
+    return false;
+  }
+}
+
 }  // namespace tumen::cli::mpi

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -41,6 +42,10 @@ int interrupted_code();
 // Prints `text` in one write and ends the job with `code`: the pieces of a message written one by
 // one may come out of mpirun split by its own MPI_Abort notice.
 [[noreturn]] void end_job(const World& world, int code, const std::string& text);
+
+// Joins mpirun's job (or starts an MPI singleton) into `world`, which cannot be moved. If MPI
+// cannot start, says why on stderr and returns false: the command then exits with kFailure.
+[[nodiscard]] bool open_world(std::optional<World>& world);
 
 // Rank 0's answer to a request from `rank` for `wanted` replicates: up to that many from the front
 // of `todo`, none once it is empty or `stopping` (an empty assign tells the rank there are no

@@ -220,12 +220,7 @@ int run_worker(const mpi::World& world, const RunArgs& args) {
 
 int start_run(const RunArgs& args) {
   std::optional<mpi::World> world;
-  try {
-    world.emplace();
-  } catch (const std::exception& e) {
-    std::cerr << "tumen: error: " << e.what() << '\n';
-    return kFailure;
-  }
+  if (!mpi::open_world(world)) return kFailure;
   if (world->size() == 1) return run_command(args);
   if (world->rank() != 0) return run_worker(*world, args);
 

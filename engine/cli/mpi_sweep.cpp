@@ -270,12 +270,7 @@ int sweep_worker(const mpi::World& world, const SweepArgs& args) {
 
 int start_sweep(const SweepArgs& args) {
   std::optional<mpi::World> world;
-  try {
-    world.emplace();
-  } catch (const std::exception& e) {
-    std::cerr << "tumen: error: " << e.what() << '\n';
-    return kFailure;
-  }
+  if (!mpi::open_world(world)) return kFailure;
   if (world->size() == 1) return sweep_command(args);
   if (args.list_points) return world->rank() == 0 ? sweep_command(args) : kSuccess;
   if (world->rank() != 0) return sweep_worker(*world, args);
