@@ -37,6 +37,21 @@ ranks() {
   shift
   timeout -k 5 120 mpirun --allow-run-as-root --oversubscribe -n "$count" "$mpi_tumen" "$@"
 }
+# mpirun, signalled, can return before its ranks have exited (CI saw rank 0 still holding the
+# HDF5 lock of the .partial when the next job started). Waits, at most 60 s, until no process has
+# FILE open; a file still open then is a failure.
+wait_until_closed() {
+  local path
+  path=$(readlink -f "$1")
+  for _ in $(seq 1 600); do
+    if ! find /proc/[0-9]*/fd -maxdepth 1 -lname "$path" 2>/dev/null | grep -q .; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  fail "$1 is still open 60 s after mpirun exited"
+  return 1
+}
 # h5diff of two files without /provenance (it names the host, the time and the command line);
 # more h5diff options (other --exclude-path) may follow.
 same() {

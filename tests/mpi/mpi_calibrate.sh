@@ -56,6 +56,7 @@ done
 kill -TERM "$mpirun_pid"
 wait "$mpirun_pid"
 stopped_code=$?
+wait_until_closed stopped.h5.partial
 if [ -f stopped.h5 ] || [ ! -f stopped.h5.partial ]; then
   fail "SIGTERM: expected stopped.h5.partial and no stopped.h5 (exit code $stopped_code)"
   cat stop.err >&2
