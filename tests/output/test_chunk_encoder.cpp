@@ -35,12 +35,18 @@ hid_t create(hid_t file, const char* name, const Shape& dims, const Shape& chunk
   return dataset;
 }
 
-// Counts like the engine's: mostly small, some zero, a few large.
+// Counts like the engine's: mostly small, some zero, a few large; and a few with every byte
+// set (negative), so that the shuffle's placement of each of the 8 bytes is checked.
 std::vector<std::int64_t> counts(std::size_t n, std::int64_t salt) {
   std::vector<std::int64_t> values(n);
   for (std::size_t i = 0; i < n; ++i) {
     const auto x = static_cast<std::int64_t>(i) * 7919 + salt;
-    values[i] = x % 5 == 0 ? 0 : (x % 97 == 0 ? x * 100003 : x % 41);
+    values[i] =
+        x % 5 == 0 ? 0
+        : x % 89 == 0
+            ? static_cast<std::int64_t>(0x8172635445362718ULL ^ static_cast<std::uint64_t>(x))
+        : x % 97 == 0 ? x * 100003
+                      : x % 41;
   }
   return values;
 }
