@@ -39,7 +39,7 @@ struct WriterOptions {
   bool summary_only = false;
   // About how many bytes of values finish() holds at once to compute /summary; more replicates
   // than fit are handled by reading the data more than once (detail/cell_statistics.hpp).
-  std::size_t summary_memory_bytes = std::size_t{2} << 20;
+  std::size_t summary_memory_bytes = std::size_t{64} << 20;
   // Further string attributes of /provenance (name, value) for a new file, after the standard
   // ones: `tumen merge` records its parts in `merged_from`.
   std::vector<std::pair<std::string, std::string>> provenance_notes = {};
