@@ -499,6 +499,7 @@ struct H5Writer::Impl {
 
   void close_all() {
     closed = true;
+    stop_counting();  // it points into the layout
     layout = Layout{};
     (void)group.close();
     // Closing the file writes the last metadata, so its failure is a failure of the run.
@@ -515,6 +516,9 @@ struct H5Writer::Impl {
   std::vector<detail::SummaryInput> summary_inputs() const;
   void finish_in_place();
   void finish_summary_only();
+  void start_counting();
+  void count(const ReplicateResult& result);
+  void stop_counting() { std::vector<Tally>().swap(tallies); }
 
   std::filesystem::path final_path;
   std::filesystem::path partial_path;
@@ -525,6 +529,16 @@ struct H5Writer::Impl {
   std::vector<bool> written;  // by replicate index
   bool closed = false;
   ResumeReport resume_report;
+  // /summary's statistics, counted as each replicate is written, for each summarised dataset
+  // (detail/cell_histograms.hpp). Empty once a replicate could not be counted (a resumed file's
+  // earlier replicates, an MPI packet without raw values, counts beyond summary_memory_bytes):
+  // finish() then reads the data back.
+  struct Tally {
+    const Counter* counter;
+    detail::CellHistograms cells;
+    std::optional<detail::CellHistograms> totals;  // events and arrivals: each replicate's totals
+  };
+  std::vector<Tally> tallies;
 
   // The file is declared before the objects in it, so that it is closed after them.
   detail::File file;
@@ -623,6 +637,7 @@ void H5Writer::Impl::open_group_for_writing() {
   provenance.insert(provenance.end(), options.provenance_notes.begin(),
                     options.provenance_notes.end());
   layout = create_layout(errors, group.id(), run, options, stored_counters(options), provenance);
+  start_counting();
   flush("the new group " + options.group);
 }
 
@@ -715,7 +730,58 @@ std::vector<detail::SummaryInput> H5Writer::Impl::summary_inputs() const {
       inputs.push_back({counter.layout, counter.dataset.id(), counter.dims});
     }
   }
+  // The counts serve only when they hold every replicate of the file.
+  const bool counted = !tallies.empty() && tallies.size() == inputs.size() &&
+                       std::all_of(tallies.begin(), tallies.end(), [&](const Tally& tally) {
+                         return tally.cells.replicate_count() == run.replicate_count();
+                       });
+  for (std::size_t i = 0; counted && i < inputs.size(); ++i) {
+    inputs[i].counted = &tallies[i].cells;
+    if (tallies[i].totals) inputs[i].counted_totals = &*tallies[i].totals;
+  }
   return inputs;
+}
+
+void H5Writer::Impl::start_counting() {
+  stop_counting();
+  for (const Counter& counter : layout.counters) {
+    if (!is_summarised(counter.layout->name)) continue;
+    Tally tally{
+        &counter,
+        detail::CellHistograms(element_count(counter.dims, 1), options.summary_memory_bytes),
+        std::nullopt};
+    if (detail::has_run_totals(*counter.layout)) {
+      tally.totals.emplace(static_cast<std::size_t>(counter.dims[2]), options.summary_memory_bytes);
+    }
+    tallies.push_back(std::move(tally));
+  }
+}
+
+void H5Writer::Impl::count(const ReplicateResult& result) {
+  std::size_t bytes = 0;
+  std::vector<std::int64_t> totals;
+  for (Tally& tally : tallies) {
+    const std::vector<std::int64_t>& values = result.*(tally.counter->layout->values);
+    // A packet from another MPI rank carries encoded chunks only.
+    if (values.size() != element_count(tally.counter->dims, 1) || !tally.cells.add(values.data())) {
+      stop_counting();
+      return;
+    }
+    bytes += tally.cells.bytes();
+    if (tally.totals) {
+      const auto& dims = tally.counter->dims;
+      totals.resize(static_cast<std::size_t>(dims[2]));
+      detail::run_totals(values.data(), static_cast<std::size_t>(dims[1]),
+                         static_cast<std::size_t>(dims[2]), static_cast<std::size_t>(dims[3]),
+                         totals.data());
+      if (!tally.totals->add(totals.data())) {
+        stop_counting();
+        return;
+      }
+      bytes += tally.totals->bytes();
+    }
+  }
+  if (bytes > options.summary_memory_bytes) stop_counting();
 }
 
 void H5Writer::Impl::finish_in_place() {
@@ -826,6 +892,7 @@ H5Writer::H5Writer(std::filesystem::path final_path, const RunDescription& run,
                       writer.options.provenance_notes.end());
     writer.layout = create_layout(errors, writer.file.id(), run, writer.options,
                                   stored_counters(writer.options), provenance);
+    writer.start_counting();
     // A run killed before its first replicate still leaves a readable file.
     writer.flush("the new file");
     // Only a complete structure becomes the .partial that --resume continues.
@@ -970,6 +1037,7 @@ void H5Writer::write(const ReplicateResult& result) {
                        writer.layout.replicate_dims, index, replicate, H5T_NATIVE_UINT8, &done);
   writer.flush("replicate_done of " + replicate);
   writer.written[index] = true;
+  if (!writer.tallies.empty()) writer.count(result);
 }
 
 std::vector<unsigned char> H5Writer::encoding_plan() const {

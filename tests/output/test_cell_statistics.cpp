@@ -204,3 +204,101 @@ TEST_CASE("summarise_cells gives NaN without replicates and nothing without cell
   const MemoryCells empty(10, 0);
   CHECK(summarise_cells(empty, kProbabilities, 1 << 20).mean.empty());
 }
+
+namespace {
+
+using tumen::output::detail::CellHistograms;
+using tumen::output::detail::summarise_counted;
+
+// Counts every replicate of `source` in a CellHistograms with `memory` bytes.
+CellHistograms count_all(const MemoryCells& source, std::size_t memory) {
+  CellHistograms histograms(source.cell_count(), memory);
+  source.stream(0, source.cell_count(),
+                [&](const std::int64_t* values) { (void)histograms.add(values); });
+  return histograms;
+}
+
+}  // namespace
+
+TEST_CASE("summarise_counted matches numpy and summarise_cells to the last bit",
+          "[output][summary][statistics]") {
+  // Each cell drifts: its first values in the middle of its range, later ones further down or up,
+  // so that the counts grow on both sides, by one value and by many.
+  for (const std::size_t replicates : {1, 2, 3, 20, 501}) {
+    INFO(replicates << " replicates");
+    MemoryCells source(replicates, 40);
+    std::mt19937_64 random(replicates);
+    for (std::size_t cell = 0; cell < 40; ++cell) {
+      const std::int64_t spread = std::int64_t{1} << (cell % 21);
+      const std::int64_t offset = cell % 3 == 0 ? -spread : cell * 1000;
+      for (std::size_t replicate = 0; replicate < replicates; ++replicate) {
+        const auto drift = static_cast<std::int64_t>(replicate % 2 == 0 ? replicate : -replicate);
+        source.at(replicate, cell) =
+            cell % 7 == 0
+                ? 42
+                : offset + drift * (spread / 1024) +
+                      static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(spread + 1));
+      }
+    }
+    const CellHistograms histograms = count_all(source, std::size_t{256} << 20);
+    REQUIRE(histograms.alive());
+    CHECK(histograms.replicate_count() == replicates);
+    const CellStatistics counted = summarise_counted(histograms, kProbabilities);
+    check_exact(source, counted);
+    CHECK(counted.passes == 0);
+    // The read-back ways give the same bits (NaN never occurs with replicates).
+    for (const std::size_t memory : {std::size_t{1} << 20, std::size_t{1000}}) {
+      const CellStatistics read = summarise_cells(source, kProbabilities, memory);
+      CHECK(read.mean == counted.mean);
+      CHECK(read.quantiles == counted.quantiles);
+    }
+  }
+}
+
+TEST_CASE("CellHistograms gives up past its memory or a span of 2^24 values, never wrongly",
+          "[output][summary][statistics]") {
+  SECTION("memory: the counts of a cell that spreads outgrow it") {
+    MemoryCells source(100, 2);
+    for (std::size_t replicate = 0; replicate < 100; ++replicate) {
+      source.at(replicate, 0) = 7;
+      source.at(replicate, 1) = static_cast<std::int64_t>(replicate) * 100;  // 10,000 values
+    }
+    CHECK(count_all(source, std::size_t{1} << 20).alive());
+    const CellHistograms small = count_all(source, 4096);
+    CHECK_FALSE(small.alive());
+    CHECK(small.bytes() == 0);
+  }
+  SECTION("span: the extremes of int64 in one cell") {
+    CellHistograms histograms(1, std::size_t{1} << 30);
+    const std::int64_t lowest = std::numeric_limits<std::int64_t>::min();
+    const std::int64_t highest = std::numeric_limits<std::int64_t>::max();
+    CHECK(histograms.add(&lowest));
+    CHECK_FALSE(histograms.add(&highest));
+    CHECK_FALSE(histograms.alive());
+    CHECK_FALSE(histograms.add(&lowest));  // stays given up
+  }
+  SECTION("values at the ends of int64 that fit a narrow span") {
+    MemoryCells source(5, 2);
+    const std::int64_t highest = std::numeric_limits<std::int64_t>::max();
+    const std::int64_t lowest = std::numeric_limits<std::int64_t>::min();
+    const std::int64_t top[] = {highest, highest - 3, highest - 1, highest, highest - 2};
+    const std::int64_t bottom[] = {lowest + 2, lowest, lowest + 4, lowest + 1, lowest};
+    for (std::size_t replicate = 0; replicate < 5; ++replicate) {
+      source.at(replicate, 0) = top[replicate];
+      source.at(replicate, 1) = bottom[replicate];
+    }
+    const CellHistograms histograms = count_all(source, std::size_t{1} << 20);
+    REQUIRE(histograms.alive());
+    const CellStatistics counted = summarise_counted(histograms, kProbabilities);
+    const CellStatistics read = summarise_cells(source, kProbabilities, std::size_t{1} << 20);
+    CHECK(read.mean == counted.mean);
+    CHECK(read.quantiles == counted.quantiles);
+  }
+  SECTION("no replicates: NaN, as summarise_cells gives") {
+    const CellHistograms none(3, 1 << 20);
+    const CellStatistics stats = summarise_counted(none, kProbabilities);
+    REQUIRE(stats.mean.size() == 3);
+    CHECK(std::isnan(stats.mean[0]));
+    CHECK(std::isnan(stats.quantiles[8]));
+  }
+}

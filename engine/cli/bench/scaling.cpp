@@ -44,13 +44,15 @@ double agent_parallel_seconds(const Model& model, int threads) {
 }  // namespace
 
 Row scaling_row(const Config& config) {
-  const int runs = runs_of(config, 2, 3);
+  // Five runs of about a second each (on a 2-core machine): with three runs of 0.4 s, a shared
+  // machine's bursts moved the median efficiency by 0.2 from one bench to the next.
+  const int runs = runs_of(config, 2, 5);
   const int threads = config.threads;
   const auto korea = load_model(config.scenarios / "korea" / "baseline.toml", Period::month);
   // Enough replicates per thread that the last ones to finish do not leave threads idle long.
-  const std::uint64_t serial_replicates = config.quick ? 2 : 4;
+  const std::uint64_t serial_replicates = config.quick ? 2 : 8;
   const std::uint64_t parallel_replicates =
-      static_cast<std::uint64_t>(threads) * (config.quick ? 2 : 4);
+      static_cast<std::uint64_t>(threads) * (config.quick ? 2 : 8);
   std::vector<double> one, all, replicate_efficiency;
   for (int run = 0; run < runs; ++run) {
     one.push_back(replicates_per_second(*korea, serial_replicates, 1));

@@ -285,4 +285,31 @@ CellStatistics summarise_cells(const CellSource& source, const std::vector<doubl
   return stats;
 }
 
+CellStatistics summarise_counted(const CellHistograms& histograms,
+                                 const std::vector<double>& probabilities) {
+  const std::size_t cells = histograms.cell_count();
+  const std::size_t replicates = static_cast<std::size_t>(histograms.replicate_count());
+  CellStatistics stats;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  stats.mean.assign(cells, nan);
+  stats.quantiles.assign(probabilities.size() * cells, nan);
+  if (cells == 0 || replicates == 0) return stats;
+
+  const RankPlan plan = plan_ranks(replicates, probabilities);
+  std::vector<std::int64_t> order_statistics(plan.ranks.size());
+  for (std::size_t cell = 0; cell < cells; ++cell) {
+    const CellHistograms::Cell& counted = histograms.cell(cell);
+    // Ascending ranks: each is found by walking on from the previous one. Every rank is below
+    // the number of replicates, which the counts add up to, so the walk ends inside them.
+    std::uint64_t below = 0;
+    std::size_t bin = 0;
+    for (std::size_t index = 0; index < plan.ranks.size(); ++index) {
+      while (below + counted.counts[bin] <= plan.ranks[index]) below += counted.counts[bin++];
+      order_statistics[index] = shifted(counted.low, bin);
+    }
+    store_cell(stats, cell, cells, replicates, counted.sum, plan, order_statistics);
+  }
+  return stats;
+}
+
 }  // namespace tumen::output::detail

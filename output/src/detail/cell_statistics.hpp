@@ -20,6 +20,8 @@
 #include <functional>
 #include <vector>
 
+#include "detail/cell_histograms.hpp"
+
 namespace tumen::output::detail {
 
 // The values of one per-replicate dataset (or something derived from it), seen as `cell_count()`
@@ -52,5 +54,11 @@ struct CellStatistics {
                                              const std::vector<double>& probabilities,
                                              std::size_t memory_bytes,
                                              std::vector<std::int64_t>* workspace = nullptr);
+
+// The same statistics from counts kept while the replicates were written (no pass over the
+// data): the order statistics are read off each cell's counts, the mean from its exact sum, so
+// the numbers are those of summarise_cells to the last bit.
+[[nodiscard]] CellStatistics summarise_counted(const CellHistograms& histograms,
+                                               const std::vector<double>& probabilities);
 
 }  // namespace tumen::output::detail

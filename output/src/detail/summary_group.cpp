@@ -120,15 +120,7 @@ class RunTotals final : public CellSource {
         read_rows(errors_, input_, replicate, size, 0, periods, buffer_.data());
       }
       for (std::size_t index = 0; index < size; ++index) {
-        std::fill(totals.begin(), totals.end(), 0);
-        const std::int64_t* values = buffer_.data() + index * slab;
-        for (std::size_t period = 0; period < periods; ++period) {
-          for (std::size_t kind = 0; kind < kinds; ++kind) {
-            for (std::size_t sex = 0; sex < sexes; ++sex) {
-              totals[kind] += values[(period * kinds + kind) * sexes + sex];
-            }
-          }
-        }
+        run_totals(buffer_.data() + index * slab, periods, kinds, sexes, totals.data());
         visit(totals.data() + first);
       }
     }
@@ -176,6 +168,23 @@ void write_statistics(const ErrorContext& errors, hid_t target, const Scales& sc
 
 }  // namespace
 
+bool has_run_totals(const CounterDataset& layout) {
+  const std::string name = layout.name;
+  return name == "events" || name == "arrivals";
+}
+
+void run_totals(const std::int64_t* slab, std::size_t periods, std::size_t kinds, std::size_t sexes,
+                std::int64_t* totals) {
+  std::fill(totals, totals + kinds, 0);
+  for (std::size_t period = 0; period < periods; ++period) {
+    for (std::size_t kind = 0; kind < kinds; ++kind) {
+      for (std::size_t sex = 0; sex < sexes; ++sex) {
+        totals[kind] += slab[(period * kinds + kind) * sexes + sex];
+      }
+    }
+  }
+}
+
 void write_summary_group(const ErrorContext& errors, hid_t target, const RunDescription& run,
                          const std::vector<SummaryInput>& inputs, std::size_t memory_bytes) {
   const Group summary = create_group(errors, target, "/summary");
@@ -212,8 +221,10 @@ void write_summary_group(const ErrorContext& errors, hid_t target, const RunDesc
   for (const SummaryInput& input : inputs) {
     const std::vector<std::string> dims(input.layout->dims.begin() + 1, input.layout->dims.end());
     const std::vector<hsize_t> shape(input.dims.begin() + 1, input.dims.end());
-    const CellStatistics stats = summarise_cells(DatasetCells(errors, input, read_buffer),
-                                                 probabilities, memory_bytes, &values);
+    const CellStatistics stats = input.counted != nullptr
+                                     ? summarise_counted(*input.counted, probabilities)
+                                     : summarise_cells(DatasetCells(errors, input, read_buffer),
+                                                       probabilities, memory_bytes, &values);
     write_statistics(errors, target, scales, input.layout->name, dims, shape, stats,
                      input.layout->long_name, input.layout->units);
   }
@@ -221,10 +232,12 @@ void write_summary_group(const ErrorContext& errors, hid_t target, const RunDesc
   // Each replicate's totals over the run, the headline numbers of `tumen run` and `inspect`.
   for (const SummaryInput& input : inputs) {
     const std::string name = input.layout->name;
-    if (name != "events" && name != "arrivals") continue;
+    if (!has_run_totals(*input.layout)) continue;
     const std::string dimension = name == "events" ? "event" : "destination";
-    const CellStatistics stats = summarise_cells(RunTotals(errors, input, read_buffer),
-                                                 probabilities, memory_bytes, &values);
+    const CellStatistics stats = input.counted_totals != nullptr
+                                     ? summarise_counted(*input.counted_totals, probabilities)
+                                     : summarise_cells(RunTotals(errors, input, read_buffer),
+                                                       probabilities, memory_bytes, &values);
     write_statistics(errors, target, scales, name == "events" ? "event_totals" : "arrival_totals",
                      {dimension}, {input.dims[2]}, stats,
                      name == "events" ? "events over the whole run, summed over time and sex"
