@@ -52,6 +52,40 @@ wait_until_closed() {
   fail "$1 is still open 60 s after mpirun exited"
   return 1
 }
+# stop_with_sigterm READY WHAT ARGS...: runs `mpirun -n 2 tumen ARGS...` in the background
+# (stderr to stop.err; ARGS write stopped.h5), waits at most 30 s until the command READY
+# succeeds, sends mpirun SIGTERM and waits for it and its ranks. Succeeds when that left a
+# resumable stopped.h5.partial, no stopped.h5, and a non-zero exit code; otherwise reports the
+# failure (WHAT names the stopped command) and fails.
+stop_with_sigterm() {
+  local ready=$1 what=$2
+  shift 2
+  timeout -k 5 120 mpirun --allow-run-as-root --oversubscribe -n 2 "$mpi_tumen" "$@" \
+    2>stop.err &
+  local mpirun_pid=$!
+  for _ in $(seq 1 600); do
+    "$ready" && break
+    sleep 0.05
+  done
+  kill -TERM "$mpirun_pid"
+  wait "$mpirun_pid"
+  local stopped_code=$?
+  wait_until_closed stopped.h5.partial
+  if [ -f stopped.h5 ] || [ ! -f stopped.h5.partial ]; then
+    fail "SIGTERM: expected stopped.h5.partial and no stopped.h5 (exit code $stopped_code)"
+    cat stop.err >&2
+    return 1
+  elif [ "$stopped_code" -eq 0 ]; then
+    fail "SIGTERM: mpirun exited with 0 though the $what was stopped"
+    return 1
+  fi
+  echo "ok: SIGTERM left stopped.h5.partial (mpirun exit code $stopped_code)"
+}
+# A READY for stop_with_sigterm: half a second after the .partial appears, so that the signal
+# finds the work running, with some of it written.
+partial_and_a_half_second() {
+  [ -f stopped.h5.partial ] && sleep 0.5
+}
 # h5diff of two files without /provenance (it names the host, the time and the command line);
 # more h5diff options (other --exclude-path) may follow.
 same() {

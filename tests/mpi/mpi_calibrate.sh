@@ -44,26 +44,13 @@ echo "== SIGTERM to mpirun leaves a resumable .partial; --resume under MPI finis
 calib_file long.toml 200 4
 "$serial_tumen" calibrate long.toml -t 2 -o serial-long.h5 -q
 exit_code "serial calibrate (long)" 0 $?
-timeout -k 5 120 mpirun --allow-run-as-root --oversubscribe -n 2 "$mpi_tumen" calibrate \
-  long.toml -t 1 -o stopped.h5 2>stop.err &
-mpirun_pid=$!
 # Stop it once the first generation is written, so that the resumed run keeps some and makes
 # the others.
-for _ in $(seq 1 600); do
-  grep -q "generation 0:" stop.err 2>/dev/null && break
-  sleep 0.05
-done
-kill -TERM "$mpirun_pid"
-wait "$mpirun_pid"
-stopped_code=$?
-wait_until_closed stopped.h5.partial
-if [ -f stopped.h5 ] || [ ! -f stopped.h5.partial ]; then
-  fail "SIGTERM: expected stopped.h5.partial and no stopped.h5 (exit code $stopped_code)"
-  cat stop.err >&2
-elif [ "$stopped_code" -eq 0 ]; then
-  fail "SIGTERM: mpirun exited with 0 though the calibration was stopped"
-else
-  echo "ok: SIGTERM left stopped.h5.partial (mpirun exit code $stopped_code)"
+first_generation_written() {
+  grep -q "generation 0:" stop.err 2>/dev/null
+}
+if stop_with_sigterm first_generation_written calibration calibrate long.toml -t 1 \
+  -o stopped.h5; then
   ranks 2 calibrate long.toml -t 1 -o stopped.h5 --resume 2>resume.err
   exit_code "--resume -n 2" 0 $? && same "stopped and resumed -n 2 vs serial" serial-long.h5 \
     stopped.h5

@@ -43,28 +43,11 @@ exit_code "summary-only -n 2" 0 $? && same "summary-only -n 2 vs serial" serial-
 
 echo "== SIGTERM to mpirun leaves a resumable .partial; --resume under MPI finishes it"
 "$serial_tumen" run "$korea" -r 30 --seed 12 -t 2 -o serial30.h5 -q
-timeout -k 5 120 mpirun --allow-run-as-root --oversubscribe -n 2 "$mpi_tumen" run "$korea" \
-  -r 30 --seed 12 -t 1 -o stopped.h5 -q 2>stop.err &
-mpirun_pid=$!
-for _ in $(seq 1 300); do
-  [ -f stopped.h5.partial ] && break
-  sleep 0.1
-done
-sleep 0.5
-kill -TERM "$mpirun_pid"
-wait "$mpirun_pid"
-stopped_code=$?
-wait_until_closed stopped.h5.partial
-if [ -f stopped.h5 ] || [ ! -f stopped.h5.partial ]; then
-  fail "SIGTERM: expected stopped.h5.partial and no stopped.h5 (exit code $stopped_code)"
-  cat stop.err >&2
-elif [ "$stopped_code" -eq 0 ]; then
-  fail "SIGTERM: mpirun exited with 0 though the run was stopped"
-else
+if stop_with_sigterm partial_and_a_half_second run run "$korea" -r 30 --seed 12 -t 1 \
+  -o stopped.h5 -q; then
   # mpirun, signalled, may tear down its output forwarding before rank 0's last line reaches
   # it: the message is not required, the resumable file (below) is.
   grep -q "interrupted after" stop.err || echo "note: rank 0's 'interrupted after' line did not come through mpirun"
-  echo "ok: SIGTERM left stopped.h5.partial (mpirun exit code $stopped_code)"
   # The wrong run is refused (exit code 1), said once, by rank 0 only.
   ranks 2 run "$korea" -r 30 --seed 13 -t 1 -o stopped.h5 -q --resume 2>mismatch.err
   exit_code "--resume of another seed" 1 $?

@@ -70,25 +70,8 @@ values = [4.0, 6.0, 8.0]
 TOML
 "$serial_tumen" sweep korea_sweep.toml -t 2 -o serial-korea.h5 -q
 exit_code "serial korea sweep" 0 $?
-timeout -k 5 120 mpirun --allow-run-as-root --oversubscribe -n 2 "$mpi_tumen" sweep \
-  korea_sweep.toml -t 1 -o stopped.h5 -q 2>stop.err &
-mpirun_pid=$!
-for _ in $(seq 1 300); do
-  [ -f stopped.h5.partial ] && break
-  sleep 0.1
-done
-sleep 0.5
-kill -TERM "$mpirun_pid"
-wait "$mpirun_pid"
-stopped_code=$?
-wait_until_closed stopped.h5.partial
-if [ -f stopped.h5 ] || [ ! -f stopped.h5.partial ]; then
-  fail "SIGTERM: expected stopped.h5.partial and no stopped.h5 (exit code $stopped_code)"
-  cat stop.err >&2
-elif [ "$stopped_code" -eq 0 ]; then
-  fail "SIGTERM: mpirun exited with 0 though the sweep was stopped"
-else
-  echo "ok: SIGTERM left stopped.h5.partial (mpirun exit code $stopped_code)"
+if stop_with_sigterm partial_and_a_half_second sweep sweep korea_sweep.toml -t 1 -o stopped.h5 \
+  -q; then
   # Another seed is another sweep: refused (exit code 1), said once, by rank 0 only.
   sed 's/^seed = 21$/seed = 22/' korea_sweep.toml >other_seed.toml
   ranks 2 sweep other_seed.toml -t 1 -o stopped.h5 -q --resume 2>mismatch.err
