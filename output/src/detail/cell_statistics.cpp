@@ -259,16 +259,22 @@ void summarise_by_counting(const CellSource& source, const RankPlan& plan, std::
   }
 }
 
+// Statistics of `cells` cells that are all NaN until set: what a file without replicates gets.
+CellStatistics unknown_statistics(std::size_t cells, std::size_t probabilities) {
+  CellStatistics stats;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  stats.mean.assign(cells, nan);
+  stats.quantiles.assign(probabilities * cells, nan);
+  return stats;
+}
+
 }  // namespace
 
 CellStatistics summarise_cells(const CellSource& source, const std::vector<double>& probabilities,
                                std::size_t memory_bytes, std::vector<std::int64_t>* workspace) {
   const std::size_t cells = source.cell_count();
   const std::size_t replicates = source.replicate_count();
-  CellStatistics stats;
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  stats.mean.assign(cells, nan);
-  stats.quantiles.assign(probabilities.size() * cells, nan);
+  CellStatistics stats = unknown_statistics(cells, probabilities.size());
   if (cells == 0 || replicates == 0) return stats;
 
   const RankPlan plan = plan_ranks(replicates, probabilities);
@@ -289,10 +295,7 @@ CellStatistics summarise_counted(const CellHistograms& histograms,
                                  const std::vector<double>& probabilities) {
   const std::size_t cells = histograms.cell_count();
   const std::size_t replicates = static_cast<std::size_t>(histograms.replicate_count());
-  CellStatistics stats;
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  stats.mean.assign(cells, nan);
-  stats.quantiles.assign(probabilities.size() * cells, nan);
+  CellStatistics stats = unknown_statistics(cells, probabilities.size());
   if (cells == 0 || replicates == 0) return stats;
 
   const RankPlan plan = plan_ranks(replicates, probabilities);
