@@ -14,6 +14,7 @@
 #include <ctime>
 #include <limits>
 #include <memory>
+#include <new>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -1037,7 +1038,15 @@ void H5Writer::write(const ReplicateResult& result) {
                        writer.layout.replicate_dims, index, replicate, H5T_NATIVE_UINT8, &done);
   writer.flush("replicate_done of " + replicate);
   writer.written[index] = true;
-  if (!writer.tallies.empty()) writer.count(result);
+  if (!writer.tallies.empty()) {
+    // The replicate is written and marked done: counting it must not turn that into a failure.
+    // Without memory for the counts, finish() reads the data back instead.
+    try {
+      writer.count(result);
+    } catch (const std::bad_alloc&) {
+      writer.stop_counting();
+    }
+  }
 }
 
 std::vector<unsigned char> H5Writer::encoding_plan() const {
