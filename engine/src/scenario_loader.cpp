@@ -18,6 +18,7 @@
 #include "tumen/network.hpp"
 #include "tumen/set_override.hpp"
 #include "tumen/text_file.hpp"
+#include "tumen/toml_text.hpp"
 
 namespace tumen {
 
@@ -136,6 +137,12 @@ class Loader {
     int line = 0, column = 0;
     if (!is_clean_text(*text, line, column)) {
       diag_.error({shown, line, column}, "expected UTF-8 text, found a binary or non-UTF-8 byte");
+      return false;
+    }
+    if (!non_ascii_only_in_strings(*text, line, column)) {
+      diag_.error({shown, line, column},
+                  "a character beyond ASCII outside a string or a comment: TOML allows those only "
+                  "in quoted strings and comments");
       return false;
     }
     scenario_.files.push_back({display_name(path), *text});

@@ -57,6 +57,10 @@ TEST_CASE("Scenario loader fuzz regressions are refused with a diagnostic",
       {"toml-table-header-bad-character",
        "error: Error while parsing key: expected bare key starting character or string "
        "delimiter, saw '@'"},
+      // U+FED4 first in the file: toml++ 3.3.0's whitespace test reached a point it marks
+      // unreachable (undefined behaviour); the loader refuses it before toml++ sees it.
+      {"toml-non-ascii-outside-strings",
+       ":1:1: error: a character beyond ASCII outside a string or a comment"},
   };
   for (const auto& file : regressions("scenario")) {
     ScratchDir dir("fuzz-scenario");

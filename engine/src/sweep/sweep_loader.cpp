@@ -18,6 +18,7 @@
 #include "tumen/scenario_loader.hpp"
 #include "tumen/sweep/sweep_spec.hpp"
 #include "tumen/text_file.hpp"
+#include "tumen/toml_text.hpp"
 
 namespace tumen::sweep {
 
@@ -92,6 +93,12 @@ class SweepLoader {
     int line = 0, column = 0;
     if (!is_clean_text(*text, line, column)) {
       diag_.error({shown_, line, column}, "expected UTF-8 text, found a binary or non-UTF-8 byte");
+      return std::nullopt;
+    }
+    if (!non_ascii_only_in_strings(*text, line, column)) {
+      diag_.error({shown_, line, column},
+                  "a character beyond ASCII outside a string or a comment: TOML allows those only "
+                  "in quoted strings and comments");
       return std::nullopt;
     }
     spec_.path = shown_;
