@@ -37,19 +37,25 @@ ranks() {
   shift
   timeout -k 5 120 mpirun --allow-run-as-root --oversubscribe -n "$count" "$mpi_tumen" "$@"
 }
-# mpirun, signalled, can return before its ranks have exited (CI saw rank 0 still holding the
-# HDF5 lock of the .partial when the next job started). Waits, at most 60 s, until no process has
-# FILE open; a file still open then is a failure.
-wait_until_closed() {
-  local path
-  path=$(readlink -f "$1")
+# mpirun, signalled, can return before its ranks have exited: CI saw rank 0 still holding the
+# HDF5 lock of the .partial when the next job started, and a rank left running can close and
+# reopen the file (a calibration writes each generation). Waits, at most 60 s, until no process
+# of the MPI build's tumen writing OUTPUT is left; one still running then is a failure.
+wait_for_ranks_to_exit() {
+  local output=$1 command
   for _ in $(seq 1 600); do
-    if ! find /proc/[0-9]*/fd -maxdepth 1 -lname "$path" 2>/dev/null | grep -q .; then
-      return 0
-    fi
+    local running=0
+    for cmdline in /proc/[0-9]*/cmdline; do
+      command=$(tr '\0' ' ' <"$cmdline" 2>/dev/null) || continue
+      if [[ "$command" == "$mpi_tumen "* && "$command" == *" -o $output "* ]]; then
+        running=1
+        break
+      fi
+    done
+    [ "$running" -eq 0 ] && return 0
     sleep 0.1
   done
-  fail "$1 is still open 60 s after mpirun exited"
+  fail "a rank writing $output is still running 60 s after mpirun exited"
   return 1
 }
 # stop_with_sigterm READY WHAT ARGS...: runs `mpirun -n 2 tumen ARGS...` in the background
@@ -70,7 +76,7 @@ stop_with_sigterm() {
   kill -TERM "$mpirun_pid"
   wait "$mpirun_pid"
   local stopped_code=$?
-  wait_until_closed stopped.h5.partial
+  wait_for_ranks_to_exit stopped.h5
   if [ -f stopped.h5 ] || [ ! -f stopped.h5.partial ]; then
     fail "SIGTERM: expected stopped.h5.partial and no stopped.h5 (exit code $stopped_code)"
     cat stop.err >&2

@@ -53,7 +53,7 @@ if stop_with_sigterm first_generation_written calibration calibrate long.toml -t
   -o stopped.h5; then
   ranks 2 calibrate long.toml -t 1 -o stopped.h5 --resume 2>resume.err
   exit_code "--resume -n 2" 0 $? && same "stopped and resumed -n 2 vs serial" serial-long.h5 \
-    stopped.h5
+    stopped.h5 || { cat stop.err resume.err >&2; }
   grep -q "resuming stopped.h5.partial" resume.err || fail "--resume: no 'resuming' message"
   ranks 3 calibrate long.toml -t 1 -o stopped.h5 --resume 2>complete.err
   exit_code "--resume of a complete file" 0 $?
