@@ -106,6 +106,23 @@ same() {
     echo "ok: $name"
   fi
 }
+# expect_one NAME PATTERN FILE: FILE (a job's stderr) has exactly one line matching PATTERN:
+# said once, by rank 0, however many ranks there are.
+expect_one() {
+  local name=$1 pattern=$2 file=$3
+  if [ "$(grep -c -- "$pattern" "$file")" -ne 1 ]; then
+    fail "$name: expected one line with '$pattern':"
+    cat "$file" >&2
+    return 1
+  fi
+}
+# resume_complete ARGS...: `tumen ARGS... --resume` on 3 ranks, of an output that is already
+# complete, exits with 0 and says so.
+resume_complete() {
+  ranks 3 "$@" --resume 2>complete.err
+  exit_code "--resume of a complete file" 0 $?
+  grep -q "already complete" complete.err || fail "--resume of a complete file: no message"
+}
 exit_code() {
   local name=$1 expected=$2 actual=$3
   if [ "$actual" -ne "$expected" ]; then

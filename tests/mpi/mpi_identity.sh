@@ -51,27 +51,19 @@ if stop_with_sigterm partial_and_a_half_second run run "$korea" -r 30 --seed 12 
   # The wrong run is refused (exit code 1), said once, by rank 0 only.
   ranks 2 run "$korea" -r 30 --seed 13 -t 1 -o stopped.h5 -q --resume 2>mismatch.err
   exit_code "--resume of another seed" 1 $?
-  if [ "$(grep -c 'cannot resume' mismatch.err)" -ne 1 ]; then
-    fail "--resume of another seed: expected one 'cannot resume' message:"
-    cat mismatch.err >&2
-  else
+  if expect_one "--resume of another seed" 'cannot resume' mismatch.err; then
     echo "ok: --resume of another seed refused: $(grep 'cannot resume' mismatch.err | head -c 160)"
   fi
   ranks 2 run "$korea" -r 30 --seed 12 -t 1 -o stopped.h5 -q --resume 2>resume.err
   exit_code "--resume -n 2" 0 $? && same "stopped and resumed -n 2 vs serial" serial30.h5 stopped.h5
   grep -q "resuming stopped.h5.partial" resume.err || fail "--resume: no 'resuming' message"
-  ranks 3 run "$korea" -r 30 --seed 12 -t 1 -o stopped.h5 -q --resume 2>complete.err
-  exit_code "--resume of a complete file" 0 $?
-  grep -q "already complete" complete.err || fail "--resume of a complete file: no message"
+  resume_complete run "$korea" -r 30 --seed 12 -t 1 -o stopped.h5 -q
 fi
 
 echo "== bad input under MPI: one message from rank 0, the contract's exit code"
 ranks 2 run "$work/missing.toml" -o missing.h5 2>missing.err
 exit_code "missing scenario" 1 $?
-if [ "$(grep -c ': error: ' missing.err)" -ne 1 ]; then
-  fail "missing scenario: expected one error line:"
-  cat missing.err >&2
-fi
+expect_one "missing scenario" ': error: ' missing.err
 ranks 2 run "$korea" -r 3 --replicate-range 2:9 -o range.h5 2>range.err
 exit_code "--replicate-range beyond the run" 2 $?
 grep -q "goes beyond the run" range.err || fail "--replicate-range: no message"
